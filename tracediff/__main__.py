@@ -1,0 +1,5 @@
+"""Allow ``python -m tracediff``."""
+
+from tracediff.cli import main
+
+main()

@@ -1,0 +1,92 @@
+"""Print traced values exactly as the instrumented C program prints them.
+
+The C prints numbers with ``%.15g`` and uses three line shapes (spec section 6.1):
+
+* set-up lines   ``TRACE_PY:name=v1 v2 v3`` (matrices ``[a b c; d e f; g h i]``,
+  named sub-values ``rotx:0 roty:0``),
+* per-pixel lines ``TRACE_PY: name v1 v2 v3``,
+* per-phi lines  ``TRACE_PY_PHI k1=v1 k2=v2``.
+
+Physics code never formats text: it hands values to a :class:`TraceWriter`, which owns
+the tag, the number format and the stream.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+Number = float | int
+
+
+def format_number(value: Number) -> str:
+    """``%.15g`` for floats (identical to C's for float64, ``-0`` included), ``%d`` for ints."""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    return "%.15g" % float(value)
+
+
+def _as_floats(values: Iterable[Number]) -> list[Number]:
+    """Turn tensors, arrays and sequences into plain Python numbers."""
+    tolist = getattr(values, "tolist", None)
+    if tolist is not None:
+        values = tolist()
+    if isinstance(values, (int, float)):
+        return [values]
+    return list(values)
+
+
+def format_vector(values: Iterable[Number]) -> str:
+    return " ".join(format_number(v) for v in _as_floats(values))
+
+
+def format_matrix(rows: Sequence[Iterable[Number]]) -> str:
+    tolist = getattr(rows, "tolist", None)
+    if tolist is not None:
+        rows = tolist()
+    return "[" + "; ".join(format_vector(row) for row in rows) + "]"
+
+
+class TraceWriter:
+    """Writes trace lines with one tag (``TRACE_PY`` by default) to a text stream."""
+
+    def __init__(self, stream: TextIO | None = None, tag: str = "TRACE_PY") -> None:
+        self.stream = stream if stream is not None else sys.stdout
+        self.tag = tag
+        self.lines_written = 0
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text + "\n")
+        self.lines_written += 1
+
+    # set-up (detector) lines: TAG:name=value
+    def setup(self, name: str, values: Iterable[Number] | Number) -> None:
+        self._write(f"{self.tag}:{name}={format_vector(values)}")
+
+    def setup_text(self, name: str, text: str) -> None:
+        self._write(f"{self.tag}:{name}={text}")
+
+    def setup_matrix(self, name: str, rows: Sequence[Iterable[Number]]) -> None:
+        self._write(f"{self.tag}:{name}={format_matrix(rows)}")
+
+    def setup_named(self, name: str, pairs: Sequence[tuple[str, Number | str]]) -> None:
+        body = " ".join(
+            f"{key}:{value if isinstance(value, str) else format_number(value)}" for key, value in pairs
+        )
+        self._write(f"{self.tag}:{name}={body}")
+
+    # per-pixel lines: TAG: name v1 v2 v3
+    def pixel(self, name: str, values: Iterable[Number] | Number) -> None:
+        self._write(f"{self.tag}: {name} {format_vector(values)}")
+
+    # per-phi lines: TAG_PHI k1=v1 k2=v2
+    def pairs(self, suffix: str, pairs: Sequence[tuple[str, Number]]) -> None:
+        body = " ".join(f"{key}={format_number(value)}" for key, value in pairs)
+        self._write(f"{self.tag}_{suffix} {body}")
+
+    def plain(self, text: str) -> None:
+        """A non-trace line (e.g. ``pivoting detector around sample``), kept for readers."""
+        self._write(text)

@@ -1,0 +1,122 @@
+"""What a comparison found: per-field rows, counts, the first divergence, the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracediff.trace.record import json_number, value_to_json
+from tracediff.trace.values import ParsedValue
+
+MATCH, DIVERGED, MISSING, WAIVED, EXTRA = "match", "diverged", "missing", "waived", "only_in_cand"
+
+
+@dataclass
+class FieldResult:
+    """One row of the report: a reference field, its candidate partner and the verdict."""
+
+    family: str
+    field: str
+    occurrence: int
+    status: str
+    ref_line: int | None
+    cand_line: int | None
+    ref_value: ParsedValue | None
+    cand_value: ParsedValue | None
+    abs_error: float | None = None
+    rel_error: float | None = None
+    digits: int | None = None
+    rule: str = ""
+    note: str = ""
+    sub: str | None = None  # the divergent named sub-value
+    component: int | None = None  # index of the divergent number in a vector or matrix
+
+    @property
+    def label(self) -> str:
+        name = f"{self.field}.{self.sub}" if self.sub else self.field
+        return f"{name}#{self.occurrence}" if self.occurrence else name
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "family": self.family,
+            "field": f"{self.field}.{self.sub}" if self.sub else self.field,
+            "occurrence": self.occurrence,
+            "status": self.status,
+            "ref_line": self.ref_line,
+            "cand_line": self.cand_line,
+            "ref_value": value_to_json(self.ref_value) if self.ref_value else None,
+            "cand_value": value_to_json(self.cand_value) if self.cand_value else None,
+            "abs_error": None if self.abs_error is None else json_number(self.abs_error),
+            "rel_error": None if self.rel_error is None else json_number(self.rel_error),
+            "digits": self.digits,
+            "component": self.component,
+            "rule": self.rule,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Counts:
+    compared: int = 0
+    diverged: int = 0
+    only_in_ref: int = 0
+    only_in_cand: int = 0
+    waived: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Comparison:
+    """The outcome of comparing a candidate log against a reference log."""
+
+    ref_path: Path
+    cand_path: Path
+    counts: Counts
+    first_divergence: FieldResult | None
+    rows: list[FieldResult]
+    rows_complete: bool
+    allow_missing: bool = False
+    unused_waivers: list[str] = field(default_factory=list)
+    strict: bool = False
+    notes: list[str] = field(default_factory=list)
+    ref_lines: int = 0
+    cand_lines: int = 0
+    required_missing: int = 0  # reference fields absent from the candidate that it must print
+
+    @property
+    def failed(self) -> bool:
+        """True when the gate must fail: a divergence, a required missing field, or
+        (with ``strict``) a waiver that matched nothing."""
+        missing_fails = self.required_missing > 0 and not self.allow_missing
+        return self.counts.diverged > 0 or missing_fails or (self.strict and bool(self.unused_waivers))
+
+    @property
+    def verdict(self) -> str:
+        return "diverged" if self.failed else "match"
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def to_json(self) -> dict[str, Any]:
+        first = None
+        if self.first_divergence is not None:
+            fd = self.first_divergence.to_json()
+            first = {k: fd[k] for k in (
+                "family", "field", "occurrence", "ref_line", "cand_line",
+                "ref_value", "cand_value", "abs_error", "rel_error", "digits", "component", "status",
+            )}
+        return {
+            "verdict": self.verdict,
+            "reference": str(self.ref_path),
+            "candidate": str(self.cand_path),
+            "first_divergence": first,
+            "counts": self.counts.to_json(),
+            "fields": [row.to_json() for row in self.rows],
+            "fields_complete": self.rows_complete,
+            "unused_waivers": self.unused_waivers,
+            "notes": self.notes,
+        }

@@ -1,0 +1,51 @@
+"""JUnit XML: one test case per compared field, one suite per tag family.
+
+CI systems render this natively; a divergence becomes a failure element carrying both
+values and the errors, a waived one a skipped element with its reason.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from tracediff.compare.result import DIVERGED, MATCH, MISSING, WAIVED, Comparison, FieldResult
+from tracediff.report.text import headline
+from tracediff.report.values import fmt_error, fmt_value
+
+
+def _case(suite: ET.Element, row: FieldResult) -> None:
+    case = ET.SubElement(suite, "testcase", name=row.label, classname=f"tracediff.{row.family}")
+    detail = (f"reference (line {row.ref_line}): {fmt_value(row.ref_value, 400)}\n"
+              f"candidate (line {row.cand_line}): {fmt_value(row.cand_value, 400)}\n"
+              f"abs error {fmt_error(row.abs_error)}, rel error {fmt_error(row.rel_error)}; rule: {row.rule}")
+    if row.status == DIVERGED:
+        failure = ET.SubElement(case, "failure", message=f"{row.label} diverged", type="divergence")
+        failure.text = detail + (f"\n{row.note}" if row.note else "")
+    elif row.status == MISSING:
+        failure = ET.SubElement(case, "failure", message=f"{row.label} missing from the candidate", type="missing")
+        failure.text = detail
+    elif row.status == WAIVED:
+        ET.SubElement(case, "skipped", message=row.note or "waived")
+
+
+def render_junit(comparison: Comparison, **_: object) -> str:
+    """JUnit XML of the compared fields (every one when the comparison kept every row)."""
+    suites = ET.Element("testsuites", name="tracediff")
+    by_family: dict[str, list[FieldResult]] = defaultdict(list)
+    for row in comparison.rows:
+        if row.cand_line is not None and row.status in (MATCH, DIVERGED, WAIVED):
+            by_family[row.family].append(row)
+        elif row.status == MISSING and comparison.required_missing and not comparison.allow_missing:
+            by_family["missing fields"].append(row)
+    for family, rows in by_family.items():
+        failures = sum(r.status in (DIVERGED, MISSING) for r in rows)
+        suite = ET.SubElement(suites, "testsuite", name=family, tests=str(len(rows)),
+                              failures=str(failures), errors="0",
+                              skipped=str(sum(r.status == WAIVED for r in rows)))
+        for row in rows:
+            _case(suite, row)
+    props = ET.SubElement(suites, "properties")
+    ET.SubElement(props, "property", name="headline", value=headline(comparison))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
