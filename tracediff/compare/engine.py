@@ -92,11 +92,17 @@ def _apply_aliases(cand: TraceLog, options: CompareOptions) -> None:
     if not options.aliases:
         return
     keys = cand.keys
+    printed = set(np.unique(cand.key).tolist())
     remap = np.arange(len(keys), dtype=np.int32)
     for k in range(len(keys)):
         target = options.aliases.get(keys.fields[k])
-        if target is not None:
-            remap[k] = keys.id(keys.families[k], target)
+        if target is None:
+            continue
+        target_id = keys.id(keys.families[k], target)
+        if target_id not in printed:  # never shadow a field the candidate prints itself
+            remap[k] = target_id
+    if len(remap) < len(keys):
+        remap = np.r_[remap, np.arange(len(remap), len(keys), dtype=np.int32)]
     if np.array_equal(remap, np.arange(len(remap))):
         return
     cand.key = remap[cand.key]
@@ -289,7 +295,8 @@ def _apply_waivers(ref, cand, partner, status, judged, judged_idx, options: Comp
                     waived_by[i] = waiver
                     used.add(n)
                     break
-    unused = [w.describe() for n, w in enumerate(active) if n not in used]
+    # a profile's waivers are conditional by design: only the project's own unused ones count
+    unused = [w.describe() for n, w in enumerate(active) if n not in used and not w.source.startswith("profile")]
     unused += [f"{w.describe()} (expired {w.until})" for w in options.waivers if w.expired()]
     return waived_by, unused
 

@@ -16,7 +16,8 @@ class Waiver:
     ``when_ref_equals`` narrows it to the quirk it explains: the waiver applies only when
     the reference prints exactly that text or value (a literal), or equals the
     candidate's value of another field (``"field:NAME"``), or has the candidate's norm
-    (``"same_norm"``, a rotated vector).  A real change of the value is then still caught.
+    (``"same_norm"``, a rotated vector), or prints named sub-values scaled by the given
+    factors (``{X = 1e-3, Y = 1e-3}``: reference = factor x candidate, others equal).  A real change of the value is then still caught.
     """
 
     field: str

@@ -6,7 +6,7 @@ import numpy as np
 
 from tracediff.compare.options import CompareOptions, Waiver
 from tracediff.trace.log import TraceLog
-from tracediff.trace.values import TEXT, parse_value
+from tracediff.trace.values import NAMED, TEXT, parse_value
 
 
 def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-9) -> bool:
@@ -16,12 +16,28 @@ def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-9) -> bool:
     return bool(np.all((a == b) | (np.abs(a - b) <= rtol * scale)))
 
 
+def _scaled_subvalues(ref_value, cand_value, factors: dict) -> bool:
+    """Named sub-values where the reference prints ``factor`` times the candidate's value."""
+    if ref_value.kind != NAMED or cand_value.kind != NAMED or ref_value.names != cand_value.names:
+        return False
+    pos = 0
+    for name, count in ref_value.names:
+        a = np.asarray(ref_value.numbers[pos:pos + count])
+        b = np.asarray(cand_value.numbers[pos:pos + count]) * float(factors.get(name, 1.0))
+        if not _close(a, b):
+            return False
+        pos += count
+    return True
+
+
 def waiver_applies(waiver: Waiver, ref: TraceLog, cand: TraceLog, i: int, j: int, options: CompareOptions) -> bool:
     """True when waiver ``waiver`` explains the divergence of reference record ``i``."""
     condition = waiver.when_ref_equals
     if condition is None:
         return True
     ref_value = ref.parsed_value(i)
+    if isinstance(condition, dict):
+        return j >= 0 and _scaled_subvalues(ref_value, cand.parsed_value(j), condition)
     if isinstance(condition, str) and condition == "same_norm":
         if j < 0 or ref_value.kind == TEXT:
             return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # spelling -> canonical name
 UNIT_SPELLINGS: dict[str, str] = {
-    "m": "m", "meters": "m", "meter": "m", "metres": "m",
+    "m": "m", "meters": "m", "meter": "m", "metres": "m", "km": "km",
     "mm": "mm", "um": "um", "µm": "um", "microns": "um", "nm": "nm",
     "Å": "Å", "A": "Å", "Angstroms": "Å", "Angstrom": "Å", "angstroms": "Å",
     "1/m": "1/m", "m^-1": "1/m", "m⁻¹": "1/m", "1/meters": "1/m",
@@ -25,6 +25,7 @@ UNIT_SPELLINGS: dict[str, str] = {
 
 # canonical unit -> (dimension, factor to the SI unit of that dimension)
 UNIT_FACTORS: dict[str, tuple[str, float]] = {
+    "km": ("length", 1e3),
     "m": ("length", 1.0),
     "mm": ("length", 1e-3),
     "um": ("length", 1e-6),
