@@ -89,26 +89,16 @@ def compare(
 ) -> None:
     """Compare CANDIDATE against REFERENCE field by field; exit 0 agree, 1 diverge, 2 error."""
     from tracediff.compare.engine import compare_logs
-    from tracediff.compare.tolerance import FieldRule, Tolerance, parse_tol_option
-    from tracediff.config.loader import load_options
+    from tracediff.config.loader import build_options
+    from tracediff.output import append_dated
     from tracediff.report import render, render_quiet
     from tracediff.report.markdown import render_markdown
-    from tracediff.output import append_dated
 
-    options, _ = load_options(config=config, profile=profile, use_project_config=not no_config)
-    rules = options.tolerances
-    if rtol is not None or atol is not None or elementwise:
-        rules.default = Tolerance(
-            rules.default.rtol if rtol is None else rtol,
-            rules.default.atol if atol is None else atol,
-            elementwise or rules.default.elementwise,
-        )
-        rules.default_source = "command line"
-    rules.rules.extend(parse_tol_option(t) for t in tol or [])
-    options.only, options.ignore = list(only or []), list(ignore or [])
-    options.allow_missing = allow_missing or options.allow_missing
-    options.strict = strict
-    options.keep_all = show_all or fmt == Format.junit
+    options = build_options(
+        config=config, profile=profile, use_project_config=not no_config, rtol=rtol, atol=atol,
+        elementwise=elementwise, tol=tol or [], only=only or [], ignore=ignore or [],
+        allow_missing=allow_missing, strict=strict, keep_all=show_all or fmt == Format.junit,
+    )
     options.first_only = first
     result = compare_logs(reference, candidate, options)
     if first:
@@ -137,18 +127,9 @@ def profile_list() -> None:
     sys.stdout.write("\n".join(profile_names()) + "\n")
 
 
-def _register_capture() -> None:
-    try:
-        from tracediff.cli_capture import capture  # imports torch lazily, inside the command
-    except ImportError:  # pragma: no cover - the capture module is part of the package
-        return
-    app.command(
-        "capture",
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    )(capture)
+from tracediff.cli_capture import CONTEXT_SETTINGS, capture  # noqa: E402 - torch loads inside the command
 
-
-_register_capture()
+app.command("capture", context_settings=CONTEXT_SETTINGS)(capture)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,355 +1,293 @@
-"""Pair two parsed logs field by field and judge every pair.
+"""Stream two logs side by side, pair their records and judge every pair.
 
-Pairing is by ``(tag family, field name, occurrence)`` in the reference's order; the
-numbers of every numerically comparable pair are judged in one vectorised pass
-(:mod:`tracediff.compare.judge`), so the cost is a few numpy operations per million
-values.  Text, shape mismatches, waivers and report rows are handled per record, and
-only for the records that need them.
+Records are paired by ``(tag family, field name, occurrence)``.  Both files are read
+chunk by chunk; records of one side wait in a pending set until their partner arrives,
+so two logs in the same order cost memory for about one chunk each, whatever their
+length.  What is left pending at the end is missing from the other side.  Waivers are
+decided at the end, when every candidate value they may refer to has been seen.
 """
 
 from __future__ import annotations
 
-import fnmatch
+import queue
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
 
-from tracediff.compare.judge import judge_elements, significant_digits
-from tracediff.compare.options import CompareOptions, UnitRule, Waiver
+from tracediff.compare.judge import significant_digits
+from tracediff.compare.options import CompareOptions, Waiver
+from tracediff.compare.pairs import judge_pairs
 from tracediff.compare.result import (
     DIVERGED, EXTRA, MATCH, MISSING, WAIVED, Comparison, Counts, FieldResult,
 )
-from tracediff.compare.waivers import waiver_applies
-from tracediff.trace.log import KeyTable, TraceLog
-from tracediff.trace.parser import cumcount, parse_log, segment_indices
-from tracediff.trace.units import conversion_factor
-from tracediff.trace.values import KINDS, NAMED, TEXT
+from tracediff.compare.rules import KeyRules
+from tracediff.compare.waivers import CandidateMemory, waiver_applies
+from tracediff.trace.log import Batch, KeyTable, LogInfo
+from tracediff.trace.parser import iter_batches, no_records_error
+from tracediff.trace.values import NAMED, ParsedValue
 
-_TEXT = KINDS.index(TEXT)
 MAX_ROWS_WITHOUT_ALL = 1000
 
 
 def compare_logs(reference: str | Path, candidate: str | Path, options: CompareOptions | None = None) -> Comparison:
-    """Compare the candidate log against the reference log (library entry point)."""
+    """Compare the candidate log against the reference log (the library's entry point)."""
+    options = options or CompareOptions()
     keys = KeyTable()
-    ref = parse_log(reference, keys)
-    cand = parse_log(candidate, keys)
-    return compare_parsed(ref, cand, options or CompareOptions())
+    ref_info, cand_info = LogInfo(Path(reference)), LogInfo(Path(candidate))
+    stream = _Stream(keys, options, ref_info, cand_info)
+    ref_batches = iter_batches(reference, keys, ref_info)
+    cand_batches = prefetch(iter_batches(candidate, keys, cand_info, aliases=options.aliases))
+    for ref_batch, cand_batch in zip_longest(ref_batches, cand_batches):
+        stream.add(ref_batch, cand_batch)
+    for info, seen in ((ref_info, stream.ref_seen), (cand_info, stream.cand_seen)):
+        if seen == 0:
+            raise no_records_error(info)
+    return stream.finish()
+
+
+def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+    """Read ``batches`` in a background thread, ``depth`` ahead.
+
+    Most of a chunk's parsing runs in numpy with the GIL released, so the candidate is
+    read while the main thread reads the reference and judges.  Errors are re-raised here.
+    """
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        slots.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            slots.put(exc)
+
+    thread = threading.Thread(target=work, name="tracediff-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
 
 
 @dataclass
-class _KeyRules:
-    """Per key id: selection, tolerance, unit factors and the rule's description."""
+class _Pending:
+    """Records of one side waiting for a partner, with their index in their own log."""
 
-    selected: np.ndarray
-    rtol: np.ndarray
-    atol: np.ndarray
-    elementwise: np.ndarray
-    ref_factor: np.ndarray
-    cand_factor: np.ndarray
-    describe: list[str]
-    sub_units: dict[int, list[UnitRule]]
+    batch: Batch
+    index: np.ndarray  # int64, record number in the log (reference order for the reference)
 
-
-def _selected(name: str, options: CompareOptions) -> bool:
-    if options.only and not any(fnmatch.fnmatchcase(name, p) for p in options.only):
-        return False
-    return not any(fnmatch.fnmatchcase(name, p) for p in options.ignore)
-
-
-def _unit_factor(unit: str | None, fallback: str | None) -> float:
-    if unit is None or fallback is None:
-        return 1.0
-    return conversion_factor(unit, fallback)
-
-
-def _key_rules(keys: KeyTable, options: CompareOptions) -> _KeyRules:
-    n = len(keys)
-    rules = _KeyRules(
-        np.zeros(n, bool), np.zeros(n), np.zeros(n), np.zeros(n, bool),
-        np.ones(n), np.ones(n), [""] * n, {},
-    )
-    for k, name in enumerate(keys.fields):
-        rules.selected[k] = _selected(name, options)
-        tol, describe = options.tolerances.resolve(name)
-        rules.rtol[k], rules.atol[k], rules.elementwise[k] = tol.rtol, tol.atol, tol.elementwise
-        for unit in options.units:
-            if fnmatch.fnmatchcase(name, unit.field):
-                # both sides are expressed in the reference's unit (or the candidate's)
-                target = unit.ref or unit.cand
-                rules.ref_factor[k] = _unit_factor(unit.ref, target)
-                rules.cand_factor[k] = _unit_factor(unit.cand, target)
-                describe += f"; units ref={unit.ref} cand={unit.cand} ({unit.source})"
-            elif unit.field.startswith(name + "."):
-                rules.sub_units.setdefault(k, []).append(unit)
-        rules.describe[k] = describe
-    return rules
-
-
-def _apply_aliases(cand: TraceLog, options: CompareOptions) -> None:
-    """Rename candidate fields that mean a reference field, then recount occurrences."""
-    if not options.aliases:
-        return
-    keys = cand.keys
-    printed = set(np.unique(cand.key).tolist())
-    remap = np.arange(len(keys), dtype=np.int32)
-    for k in range(len(keys)):
-        target = options.aliases.get(keys.fields[k])
-        if target is None:
-            continue
-        target_id = keys.id(keys.families[k], target)
-        if target_id not in printed:  # never shadow a field the candidate prints itself
-            remap[k] = target_id
-    if len(remap) < len(keys):
-        remap = np.r_[remap, np.arange(len(remap), len(keys), dtype=np.int32)]
-    if np.array_equal(remap, np.arange(len(remap))):
-        return
-    cand.key = remap[cand.key]
-    cand.occurrence = cumcount(cand.key).astype(np.int32)
-
-
-def _codes(log: TraceLog) -> np.ndarray:
-    return (log.key.astype(np.int64) << 32) | log.occurrence.astype(np.int64)
-
-
-def _align(ref: TraceLog, cand: TraceLog) -> tuple[np.ndarray, np.ndarray]:
-    """For each reference record the candidate record with the same code (or -1), and
-    for each candidate record whether the reference has it."""
-    ref_codes, cand_codes = _codes(ref), _codes(cand)
-    order = np.argsort(cand_codes, kind="stable")
-    sorted_codes = cand_codes[order]
-    pos = np.searchsorted(sorted_codes, ref_codes)
-    pos_clipped = np.minimum(pos, max(len(sorted_codes) - 1, 0))
-    found = (pos < len(sorted_codes)) & (sorted_codes[pos_clipped] == ref_codes) if len(cand_codes) else np.zeros(len(ref_codes), bool)
-    partner = np.where(found, order[pos_clipped] if len(order) else -1, -1)
-    in_ref = np.isin(cand_codes, ref_codes)
-    return partner, in_ref
-
-
-def _same_structure(ref: TraceLog, cand: TraceLog, i: int, j: int) -> bool:
-    if ref.count[i] != cand.count[j]:
-        return False
-    a, b = ref.extras.get(i), cand.extras.get(j)
-    if a is None and b is None:
-        return True
-    shape_a = a.shape if a is not None else (int(ref.count[i]),)
-    shape_b = b.shape if b is not None else (int(cand.count[j]),)
-    names_a = a.names if a is not None and a.kind == NAMED else ()
-    names_b = b.names if b is not None and b.kind == NAMED else ()
-    if names_a or names_b:
-        return names_a == names_b
-    return len(shape_a) == len(shape_b) and shape_a == shape_b or (len(shape_a) <= 1 and len(shape_b) <= 1)
-
-
-def _sub_factor(value_names: tuple[tuple[str, int], ...], field: str, rules: list[UnitRule], side: str) -> np.ndarray:
-    factors = []
-    for name, count in value_names:
-        factor = 1.0
-        for unit in rules:
-            if unit.field == f"{field}.{name}":
-                target = unit.ref or unit.cand
-                factor = _unit_factor(getattr(unit, side), target)
-        factors.extend([factor] * count)
-    return np.asarray(factors)
-
-
-class _Judged:
-    """Element-level verdicts of the numerically comparable pairs, per record."""
-
-    def __init__(self, ref: TraceLog, cand: TraceLog, r: np.ndarray, c: np.ndarray, rules: _KeyRules) -> None:
-        self.r, self.c = r, c
-        counts = ref.count[r].astype(np.int64)
-        self.counts = counts
-        self.starts = np.zeros(len(r), dtype=np.int64)
-        if len(r):
-            np.cumsum(counts[:-1], out=self.starts[1:])
-        ri = segment_indices(ref.offset[r], counts)
-        ci = segment_indices(cand.offset[c], counts)
-        keys = ref.key[r]
-        a = ref.values[ri] * np.repeat(rules.ref_factor[keys], counts)
-        b = cand.values[ci] * np.repeat(rules.cand_factor[keys], counts)
-        for pos, (i, j) in enumerate(zip(r.tolist(), c.tolist())):
-            if int(ref.key[i]) in rules.sub_units:
-                names = ref.extras[i].names if i in ref.extras else ()
-                sub = rules.sub_units[int(ref.key[i])]
-                lo, hi = self.starts[pos], self.starts[pos] + counts[pos]
-                a[lo:hi] = ref.values[ri[lo:hi]] * _sub_factor(names, ref.field_name(i), sub, "ref")
-                b[lo:hi] = cand.values[ci[lo:hi]] * _sub_factor(names, ref.field_name(i), sub, "cand")
-        self.a, self.b = a, b
-        per_element = rules.elementwise[keys] | np.array([i in ref.extras and ref.extras[i].kind == NAMED for i in r.tolist()], dtype=bool)
-        seg_start = np.zeros(len(a), dtype=bool)
-        seg_start[self.starts] = True
-        seg_start |= np.repeat(per_element, counts)
-        seg_starts = np.flatnonzero(seg_start)
-        seg_counts = np.diff(np.r_[seg_starts, len(a)])
-        exact = np.repeat(ref.integral[r] & cand.integral[c], counts)
-        self.verdicts = judge_elements(
-            a, b, np.repeat(rules.rtol[keys], counts), np.repeat(rules.atol[keys], counts),
-            seg_starts, seg_counts, exact,
-        )
-        if len(r):
-            self.ok = np.logical_and.reduceat(self.verdicts.ok, self.starts)
-            self.abs_error = np.fmax.reduceat(self.verdicts.abs_error, self.starts)
-            self.rel_error = np.fmax.reduceat(self.verdicts.rel_error, self.starts)
+    def add(self, batch: Batch | None, first_index: int) -> None:
+        if batch is None or len(batch) == 0:
+            return
+        index = np.arange(first_index, first_index + len(batch), dtype=np.int64)
+        if len(self.batch) == 0:
+            self.batch, self.index = batch, index
         else:
-            self.ok = self.abs_error = self.rel_error = np.empty(0)
+            self.batch = Batch.concat(self.batch, batch)
+            self.index = np.concatenate([self.index, index])
 
-    def worst(self, pos: int) -> int:
-        """Offset of the element that decides the verdict: the first failing one."""
-        lo, hi = self.starts[pos], self.starts[pos] + self.counts[pos]
-        failing = np.flatnonzero(~self.verdicts.ok[lo:hi])
-        if len(failing):
-            return int(failing[0])
-        return int(np.argmax(np.nan_to_num(self.verdicts.rel_error[lo:hi], nan=np.inf)))
-
-
-def compare_parsed(ref: TraceLog, cand: TraceLog, options: CompareOptions) -> Comparison:
-    """Compare two logs parsed with the same :class:`KeyTable`."""
-    _apply_aliases(cand, options)
-    rules = _key_rules(ref.keys, options)
-    partner, cand_in_ref = _align(ref, cand)
-    ref_selected = rules.selected[ref.key]
-    paired = ref_selected & (partner >= 0)
-    ref_text = ref.kind == _TEXT
-    cand_text = np.zeros(len(ref), bool)
-    cand_text[paired] = cand.kind[partner[paired]] == _TEXT
-
-    numeric = paired & ~ref_text & ~cand_text
-    idx = np.flatnonzero(numeric)
-    comparable = np.array(
-        [_same_structure(ref, cand, int(i), int(partner[i])) for i in idx] if len(idx) < 50_000 or ref.extras or cand.extras
-        else ref.count[idx] == cand.count[partner[idx]], dtype=bool,
-    ).reshape(-1)
-    judged_idx = idx[comparable] if len(idx) else idx
-    judged = _Judged(ref, cand, judged_idx, partner[judged_idx], rules)
-
-    status = np.full(len(ref), "", dtype=object)
-    status[ref_selected] = MISSING
-    status[paired] = DIVERGED  # shape or kind mismatches stay diverged
-    pos_of = {}
-    status[judged_idx] = np.where(judged.ok, MATCH, DIVERGED)
-    for i in np.flatnonzero(paired & ref_text & cand_text):
-        same = ref.extras[int(i)].text == cand.extras[int(partner[i])].text
-        status[i] = MATCH if same else DIVERGED
-    notes_of: dict[int, str] = {}
-    for i in np.flatnonzero(paired & (ref_text != cand_text)):
-        notes_of[int(i)] = "text on one side, numbers on the other"
-    for i in idx[~comparable] if len(idx) else []:
-        notes_of[int(i)] = f"shape differs: {ref.parsed_value(int(i)).shape or ()} vs {cand.parsed_value(int(partner[i])).shape or ()}"
-
-    optional = np.zeros(len(ref), bool)
-    if options.optional_tags:
-        optional_tag_ids = [t for t, name in enumerate(ref.info.tags) if name in options.optional_tags]
-        optional = np.isin(ref.tag, optional_tag_ids)
-
-    waived_by, unused = _apply_waivers(ref, cand, partner, status, judged, judged_idx, options)
-
-    counts = Counts(
-        compared=int(np.count_nonzero(paired)),
-        diverged=int(np.count_nonzero(status == DIVERGED)),
-        only_in_ref=int(np.count_nonzero(status == MISSING)),
-        only_in_cand=int(np.count_nonzero(rules.selected[cand.key] & ~cand_in_ref)),
-        waived=int(np.count_nonzero(status == WAIVED)),
-    )
-    required_missing = (status == MISSING) & ~optional
-    failing = (status == DIVERGED) | (required_missing & (not options.allow_missing))
-    first = int(np.argmax(failing)) if failing.any() else None
-
-    pos_of = {int(i): p for p, i in enumerate(judged_idx.tolist())}
-    builder = _RowBuilder(ref, cand, partner, status, judged, pos_of, rules, notes_of, waived_by)
-    detail = options.keep_all or int(np.count_nonzero(ref_selected)) <= options.detail_limit
-    if detail:
-        row_idx = np.flatnonzero(ref_selected)
-    else:
-        row_idx = np.flatnonzero(ref_selected & (status != MATCH))[:MAX_ROWS_WITHOUT_ALL]
-    rows = [builder.row(int(i)) for i in row_idx]
-    if detail:
-        extra = np.flatnonzero(rules.selected[cand.key] & ~cand_in_ref)
-        rows.extend(builder.extra_row(int(j)) for j in extra[:MAX_ROWS_WITHOUT_ALL])
-    comparison = Comparison(
-        ref_path=ref.path, cand_path=cand.path, counts=counts,
-        first_divergence=builder.row(first) if first is not None else None,
-        rows=rows, rows_complete=detail, allow_missing=options.allow_missing,
-        unused_waivers=unused, strict=options.strict,
-        ref_lines=ref.info.lines_read, cand_lines=cand.info.lines_read,
-        required_missing=int(np.count_nonzero(required_missing)),
-    )
-    if cand.info.ends_mid_line:
-        comparison.notes.append(f"{cand.path}: the last line has no newline; the run may have been cut short")
-    return comparison
+    def keep(self, mask: np.ndarray) -> None:
+        if mask.all():
+            return
+        idx = np.flatnonzero(mask)
+        self.batch, self.index = self.batch.take(idx), self.index[idx]
 
 
-def _apply_waivers(ref, cand, partner, status, judged, judged_idx, options: CompareOptions):
-    """Turn explained divergences into WAIVED; return which waiver decided each, and the unused."""
-    waived_by: dict[int, Waiver] = {}
-    active = [w for w in options.waivers if not w.expired()]
-    used: set[int] = set()
-    if active:
-        for i in np.flatnonzero((status == DIVERGED) | (status == MISSING)):
-            i = int(i)
-            name, occ = ref.field_name(i), int(ref.occurrence[i])
+def _codes(batch: Batch) -> np.ndarray:
+    return (batch.key.astype(np.int64) << 32) | batch.occurrence.astype(np.int64)
+
+
+def _value(batch: Batch, i: int, offset: np.ndarray, info: LogInfo) -> ParsedValue:
+    extra = batch.extras.get(i)
+    if extra is not None:
+        return extra
+    numbers = tuple(batch.values[offset[i]:offset[i] + batch.count[i]].tolist())
+    kind = "scalar" if batch.kind[i] == 0 else ("int" if batch.kind[i] == 1 else "vector")
+    unit = info.units[batch.unit[i]] if batch.unit[i] >= 0 else None
+    return ParsedValue(kind, numbers, () if len(numbers) == 1 and kind != "vector" else (len(numbers),),
+                       unit=unit, integral=bool(batch.integral[i]))
+
+
+class _Stream:
+    def __init__(self, keys: KeyTable, options: CompareOptions, ref_info: LogInfo, cand_info: LogInfo) -> None:
+        self.keys, self.options = keys, options
+        self.ref_info, self.cand_info = ref_info, cand_info
+        self.rules = KeyRules(keys, options)
+        self.pending_ref = _Pending(Batch.empty(), np.empty(0, np.int64))
+        self.pending_cand = _Pending(Batch.empty(), np.empty(0, np.int64))
+        self.ref_seen = self.cand_seen = 0
+        self.counts = Counts()
+        self.rows: list[tuple[int, FieldResult]] = []  # (reference index, row)
+        self.failures: list[tuple[int, FieldResult]] = []
+        self.extras: list[FieldResult] = []
+        self.optional_missing = 0
+        self.memory = CandidateMemory(options.waivers)
+        self.memory.bind(keys)
+
+    def _detail(self) -> bool:
+        return self.options.keep_all or self.counts.compared <= self.options.detail_limit
+
+    def add(self, ref_batch: Batch | None, cand_batch: Batch | None) -> None:
+        self.rules.update()
+        self.pending_ref.add(ref_batch, self.ref_seen)
+        self.pending_cand.add(cand_batch, self.cand_seen)
+        self.ref_seen += len(ref_batch) if ref_batch is not None else 0
+        self.cand_seen += len(cand_batch) if cand_batch is not None else 0
+        if cand_batch is not None:
+            self.memory.remember(cand_batch)
+        ref, cand = self.pending_ref.batch, self.pending_cand.batch
+        if len(ref) == 0 or len(cand) == 0:
+            return
+        ref_codes, cand_codes = _codes(ref), _codes(cand)
+        order = np.argsort(cand_codes, kind="stable")
+        sorted_codes = cand_codes[order]
+        pos = np.minimum(np.searchsorted(sorted_codes, ref_codes), len(sorted_codes) - 1)
+        found = sorted_codes[pos] == ref_codes
+        ri = np.flatnonzero(found)
+        ci = order[pos[found]]
+        selected = self.rules.selected[ref.key[ri]]
+        self._judge(ref, cand, ri[selected], ci[selected])
+        ref_keep = ~found
+        cand_keep = np.ones(len(cand), bool)
+        cand_keep[ci] = False
+        self.pending_ref.keep(ref_keep)
+        self.pending_cand.keep(cand_keep)
+
+    def _judge(self, ref: Batch, cand: Batch, ri: np.ndarray, ci: np.ndarray) -> None:
+        if len(ri) == 0:
+            return
+        verdicts = judge_pairs(ref, cand, ri, ci, self.rules)
+        self.counts.compared += len(ri)
+        detail = self._detail()
+        fail = np.flatnonzero(~verdicts.ok)
+        report = np.arange(len(ri)) if detail else fail
+        if not detail and len(self.rows):
+            self.rows = [(i, r) for i, r in self.rows if r.status != MATCH]
+        ref_offset, cand_offset = ref.offset, cand.offset
+        for p in report.tolist():
+            i, j = int(ri[p]), int(ci[p])
+            row = self._row(ref, cand, i, j, ref_offset, cand_offset)
+            row.status = MATCH if verdicts.ok[p] else DIVERGED
+            if not np.isnan(verdicts.rel_error[p]):
+                row.abs_error = float(verdicts.abs_error[p])
+                row.rel_error = float(verdicts.rel_error[p])
+                row.digits = significant_digits(row.rel_error)
+            row.note = verdicts.note.get(p, "")
+            if not verdicts.ok[p] and row.ref_value.kind != "text" and len(row.ref_value.numbers) > 1:
+                element = int(verdicts.element[p])
+                row.component = element
+                row.sub = _sub_name(row.ref_value, element)
+            index = int(self.pending_ref.index[i])
+            if verdicts.ok[p]:
+                self.rows.append((index, row))
+            else:
+                self.failures.append((index, row))
+
+    def _row(self, ref: Batch, cand: Batch | None, i: int, j: int, ref_offset, cand_offset) -> FieldResult:
+        k = int(ref.key[i])
+        return FieldResult(
+            family=self.keys.families[k], field=self.keys.fields[k], occurrence=int(ref.occurrence[i]),
+            status="", ref_line=int(ref.line[i]),
+            cand_line=int(cand.line[j]) if cand is not None else None,
+            ref_value=_value(ref, i, ref_offset, self.ref_info),
+            cand_value=_value(cand, j, cand_offset, self.cand_info) if cand is not None else None,
+            rule=self.rules.describe[k],
+        )
+
+    def finish(self) -> Comparison:
+        self.rules.update()
+        ref = self.pending_ref.batch
+        offset = ref.offset
+        optional_tags = {t for t, name in enumerate(self.ref_info.tags) if name in self.options.optional_tags}
+        required_missing = 0
+        for i in np.flatnonzero(self.rules.selected[ref.key]).tolist():
+            row = self._row(ref, None, i, -1, offset, None)
+            row.status = MISSING
+            optional = int(ref.tag[i]) in optional_tags
+            row.note = "not in the candidate" + (" (optional)" if optional else "")
+            self.failures.append((int(self.pending_ref.index[i]), row))
+            required_missing += 0 if optional else 1
+        self._apply_waivers()
+        cand = self.pending_cand.batch
+        extra_idx = np.flatnonzero(self.rules.selected[cand.key])
+        self.counts.only_in_cand = len(extra_idx)
+        cand_offset = cand.offset
+        for j in extra_idx[:MAX_ROWS_WITHOUT_ALL].tolist():
+            k = int(cand.key[j])
+            self.extras.append(FieldResult(
+                family=self.keys.families[k], field=self.keys.fields[k], occurrence=int(cand.occurrence[j]),
+                status=EXTRA, ref_line=None, cand_line=int(cand.line[j]), ref_value=None,
+                cand_value=_value(cand, j, cand_offset, self.cand_info), note="only in the candidate",
+            ))
+        self.failures.sort(key=lambda item: item[0])
+        counts = self.counts
+        counts.diverged = sum(r.status == DIVERGED for _, r in self.failures)
+        counts.waived = sum(r.status == WAIVED for _, r in self.failures)
+        counts.only_in_ref = sum(r.status == MISSING for _, r in self.failures)
+        required_missing = sum(
+            r.status == MISSING and not r.note.endswith("(optional)") for _, r in self.failures
+        )
+        first = next(
+            (r for _, r in self.failures
+             if r.status == DIVERGED or (r.status == MISSING and not r.note.endswith("(optional)")
+                                         and not self.options.allow_missing)),
+            None,
+        )
+        detail = self._detail()
+        rows = sorted(self.rows + self.failures, key=lambda item: item[0]) if detail else self.failures
+        rows_out = [r for _, r in rows][: None if detail else MAX_ROWS_WITHOUT_ALL]
+        if detail:
+            rows_out += self.extras
+        comparison = Comparison(
+            ref_path=self.ref_info.path, cand_path=self.cand_info.path, counts=counts,
+            first_divergence=first, rows=rows_out, rows_complete=detail,
+            allow_missing=self.options.allow_missing, unused_waivers=self.unused_waivers,
+            strict=self.options.strict, ref_lines=self.ref_info.lines_read,
+            cand_lines=self.cand_info.lines_read, required_missing=required_missing,
+        )
+        if self.cand_info.ends_mid_line:
+            comparison.notes.append(f"{self.cand_info.path}: the last line has no newline; the run may have been cut short")
+        if not detail:
+            comparison.notes.append(f"{counts.compared} fields compared; only those that did not match are listed (use --all)")
+        return comparison
+
+    def _apply_waivers(self) -> None:
+        active = [w for w in self.options.waivers if not w.expired()]
+        used: set[int] = set()
+        for _, row in self.failures:
             for n, waiver in enumerate(active):
-                if waiver.matches(name, occ) and waiver_applies(waiver, ref, cand, i, int(partner[i]), options):
-                    status[i] = WAIVED
-                    waived_by[i] = waiver
+                if waiver.matches(row.field, row.occurrence) and waiver_applies(waiver, row, self.memory):
+                    row.status = WAIVED
+                    row.note = f"WAIVED: {waiver.reason}"
                     used.add(n)
                     break
-    # a profile's waivers are conditional by design: only the project's own unused ones count
-    unused = [w.describe() for n, w in enumerate(active) if n not in used and not w.source.startswith("profile")]
-    unused += [f"{w.describe()} (expired {w.until})" for w in options.waivers if w.expired()]
-    return waived_by, unused
+        unused = [w.describe() for n, w in enumerate(active) if n not in used and not w.source.startswith("profile")]
+        unused += [f"{w.describe()} (expired {w.until})" for w in self.options.waivers if w.expired()]
+        self.unused_waivers = unused
 
 
-class _RowBuilder:
-    def __init__(self, ref, cand, partner, status, judged, pos_of, rules, notes_of, waived_by):
-        self.ref, self.cand, self.partner, self.status = ref, cand, partner, status
-        self.judged, self.pos_of, self.rules = judged, pos_of, rules
-        self.notes_of, self.waived_by = notes_of, waived_by
-
-    def row(self, i: int) -> FieldResult:
-        ref, cand = self.ref, self.cand
-        j = int(self.partner[i])
-        key = int(ref.key[i])
-        row = FieldResult(
-            family=ref.family(i), field=ref.field_name(i), occurrence=int(ref.occurrence[i]),
-            status=str(self.status[i]), ref_line=int(ref.line[i]),
-            cand_line=int(cand.line[j]) if j >= 0 else None,
-            ref_value=ref.parsed_value(i), cand_value=cand.parsed_value(j) if j >= 0 else None,
-            rule=self.rules.describe[key], note=self.notes_of.get(i, ""),
-        )
-        pos = self.pos_of.get(i)
-        if pos is not None:
-            judged = self.judged
-            row.abs_error = float(judged.abs_error[pos])
-            row.rel_error = float(judged.rel_error[pos])
-            row.digits = significant_digits(row.rel_error)
-            if row.status != MATCH:
-                worst = judged.worst(pos)
-                row.sub = _component_name(row.ref_value, worst)
-                row.component = worst if len(row.ref_value.numbers) > 1 else None
-                lo = judged.starts[pos] + worst
-                row.abs_error = float(judged.verdicts.abs_error[lo])
-                row.rel_error = float(judged.verdicts.rel_error[lo])
-                row.digits = significant_digits(row.rel_error)
-        if i in self.waived_by:
-            row.note = f"WAIVED: {self.waived_by[i].reason}"
-        elif row.status == MISSING:
-            row.note = "not in the candidate"
-        return row
-
-    def extra_row(self, j: int) -> FieldResult:
-        cand = self.cand
-        return FieldResult(
-            family=cand.family(j), field=cand.field_name(j), occurrence=int(cand.occurrence[j]),
-            status=EXTRA, ref_line=None, cand_line=int(cand.line[j]), ref_value=None,
-            cand_value=cand.parsed_value(j), note="only in the candidate",
-        )
-
-
-def _component_name(value, element: int) -> str | None:
-    """The divergent named sub-value (``twotheta``), or None for other kinds."""
-    if value is None or value.kind != NAMED:
+def _sub_name(value: ParsedValue, element: int) -> str | None:
+    """The named sub-value holding number ``element`` (None for other kinds)."""
+    if value.kind != NAMED:
         return None
     pos = 0
     for name, count in value.names:

@@ -4,9 +4,42 @@ from __future__ import annotations
 
 import numpy as np
 
-from tracediff.compare.options import CompareOptions, Waiver
-from tracediff.trace.log import TraceLog
-from tracediff.trace.values import NAMED, TEXT, parse_value
+from tracediff.compare.options import Waiver
+from tracediff.compare.result import FieldResult
+from tracediff.trace.log import Batch
+from tracediff.trace.values import NAMED, TEXT, ParsedValue, parse_value
+
+
+class CandidateMemory:
+    """Keeps the candidate values that waiver conditions (``"field:NAME"``) refer to."""
+
+    def __init__(self, waivers: list[Waiver]) -> None:
+        self.wanted = {
+            w.when_ref_equals[6:] for w in waivers
+            if isinstance(w.when_ref_equals, str) and w.when_ref_equals.startswith("field:")
+        }
+        self.values: dict[tuple[str, int], np.ndarray] = {}
+        self.keys = None
+
+    def remember(self, batch: Batch) -> None:
+        if not self.wanted or len(batch) == 0:
+            return
+        offset = batch.offset
+        fields = self._fields
+        for i in range(len(batch)):
+            name = fields(int(batch.key[i]))
+            if name in self.wanted:
+                start = int(offset[i])
+                self.values[(name, int(batch.occurrence[i]))] = batch.values[start:start + int(batch.count[i])].copy()
+
+    def bind(self, keys) -> None:
+        self.keys = keys
+
+    def _fields(self, key: int) -> str:
+        return self.keys.fields[key] if self.keys is not None else ""
+
+    def get(self, name: str, occurrence: int) -> np.ndarray | None:
+        return self.values.get((name, occurrence))
 
 
 def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-9) -> bool:
@@ -16,7 +49,11 @@ def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-9) -> bool:
     return bool(np.all((a == b) | (np.abs(a - b) <= rtol * scale)))
 
 
-def _scaled_subvalues(ref_value, cand_value, factors: dict) -> bool:
+def _numbers(value: ParsedValue | None) -> np.ndarray:
+    return np.asarray(value.numbers if value is not None else (), dtype=float)
+
+
+def _scaled_subvalues(ref_value: ParsedValue, cand_value: ParsedValue, factors: dict) -> bool:
     """Named sub-values where the reference prints ``factor`` times the candidate's value."""
     if ref_value.kind != NAMED or cand_value.kind != NAMED or ref_value.names != cand_value.names:
         return False
@@ -30,27 +67,24 @@ def _scaled_subvalues(ref_value, cand_value, factors: dict) -> bool:
     return True
 
 
-def waiver_applies(waiver: Waiver, ref: TraceLog, cand: TraceLog, i: int, j: int, options: CompareOptions) -> bool:
-    """True when waiver ``waiver`` explains the divergence of reference record ``i``."""
+def waiver_applies(waiver: Waiver, row: FieldResult, memory: CandidateMemory) -> bool:
+    """True when ``waiver`` explains the divergence in ``row``."""
     condition = waiver.when_ref_equals
     if condition is None:
         return True
-    ref_value = ref.parsed_value(i)
+    ref_value, cand_value = row.ref_value, row.cand_value
     if isinstance(condition, dict):
-        return j >= 0 and _scaled_subvalues(ref_value, cand.parsed_value(j), condition)
-    if isinstance(condition, str) and condition == "same_norm":
-        if j < 0 or ref_value.kind == TEXT:
+        return cand_value is not None and _scaled_subvalues(ref_value, cand_value, condition)
+    if condition == "same_norm":
+        if cand_value is None or ref_value.kind == TEXT or cand_value.kind == TEXT:
             return False
-        return _close(np.array([np.linalg.norm(ref.numbers(i))]), np.array([np.linalg.norm(cand.numbers(j))]))
+        return _close(np.array([np.linalg.norm(_numbers(ref_value))]), np.array([np.linalg.norm(_numbers(cand_value))]))
     if isinstance(condition, str) and condition.startswith("field:"):
-        other = cand.keys.by_family.get(ref.family(i), {}).get(condition[6:])
-        if other is None:
-            return False
-        match = np.flatnonzero((cand.key == other) & (cand.occurrence == ref.occurrence[i]))
-        return bool(len(match)) and _close(ref.numbers(i), cand.numbers(int(match[0])))
+        other = memory.get(condition[6:], row.occurrence)
+        return other is not None and ref_value.kind != TEXT and _close(_numbers(ref_value), other)
     if isinstance(condition, str):
         expected = parse_value(condition)
         if expected.kind == TEXT or ref_value.kind == TEXT:
             return ref_value.text == expected.text
-        return _close(ref.numbers(i), np.asarray(expected.numbers))
-    return _close(ref.numbers(i), np.atleast_1d(np.asarray(condition, dtype=float)))
+        return _close(_numbers(ref_value), np.asarray(expected.numbers))
+    return ref_value.kind != TEXT and _close(_numbers(ref_value), np.atleast_1d(np.asarray(condition, dtype=float)))

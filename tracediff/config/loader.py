@@ -151,3 +151,39 @@ def load_options(
         apply_table(options, table, str(project[0]))
         sources.append(str(project[0]))
     return options, sources
+
+
+def build_options(
+    *,
+    config: Path | None = None,
+    profile: str | None = None,
+    use_project_config: bool = True,
+    rtol: float | None = None,
+    atol: float | None = None,
+    elementwise: bool = False,
+    tol: list[str] | tuple[str, ...] = (),
+    only: list[str] | tuple[str, ...] = (),
+    ignore: list[str] | tuple[str, ...] = (),
+    allow_missing: bool = False,
+    strict: bool = False,
+    keep_all: bool = False,
+) -> CompareOptions:
+    """Comparison options from profile and config, overridden by explicit arguments
+    (what the CLI's options and :func:`tracediff.testing.assert_traces_match` pass)."""
+    from tracediff.compare.tolerance import parse_tol_option
+
+    options, _ = load_options(config=config, profile=profile, use_project_config=use_project_config)
+    rules = options.tolerances
+    if rtol is not None or atol is not None or elementwise:
+        rules.default = Tolerance(
+            rules.default.rtol if rtol is None else rtol,
+            rules.default.atol if atol is None else atol,
+            elementwise or rules.default.elementwise,
+        )
+        rules.default_source = "command line"
+    rules.rules.extend(parse_tol_option(t) for t in tol)
+    options.only, options.ignore = list(only), list(ignore)
+    options.allow_missing = allow_missing or options.allow_missing
+    options.strict = strict
+    options.keep_all = keep_all
+    return options

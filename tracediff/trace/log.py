@@ -8,6 +8,7 @@ when a report or a Python user asks for it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,23 +28,24 @@ class KeyTable:
     by_family: dict[str, dict[str, int]] = field(default_factory=dict)
     families: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def id(self, family: str, name: str) -> int:
+        """The id of ``(family, name)``, interned on first use (safe across threads)."""
         names = self.by_family.get(family)
-        if names is None:
-            names = self.by_family[family] = {}
-        found = names.get(name)
-        if found is None:
-            found = names[name] = len(self.families)
-            self.families.append(family)
-            self.fields.append(name)
-        return found
+        found = names.get(name) if names is not None else None
+        if found is not None:
+            return found
+        with self._lock:
+            names = self.by_family.setdefault(family, {})
+            found = names.get(name)
+            if found is None:
+                found = len(self.families)
+                self.families.append(family)
+                self.fields.append(name)
+                names[name] = found
+            return found
 
-    def names_of(self, family: str) -> dict[str, int]:
-        """The live ``field -> id`` dict of one family (the parser's fast lookup)."""
-        if family not in self.by_family:
-            self.by_family[family] = {}
-        return self.by_family[family]
 
     def __len__(self) -> int:
         return len(self.families)
@@ -86,6 +88,40 @@ class Batch:
         if len(self.count):
             np.cumsum(self.count[:-1], out=offset[1:])
         return offset
+
+    COLUMNS = ("line", "key", "tag", "kind", "integral", "unit", "count", "occurrence")
+
+    def take(self, idx: np.ndarray) -> "Batch":
+        """The records at positions ``idx`` (in that order), as a new batch."""
+        from tracediff.trace.parser import segment_indices
+
+        where = {int(old): new for new, old in enumerate(idx.tolist())} if self.extras else {}
+        return Batch(
+            **{name: getattr(self, name)[idx] for name in Batch.COLUMNS},
+            values=self.values[segment_indices(self.offset[idx], self.count[idx].astype(np.int64))],
+            extras={where[i]: v for i, v in self.extras.items() if i in where},
+        )
+
+    @staticmethod
+    def concat(first: "Batch", second: "Batch") -> "Batch":
+        shift = len(first)
+        extras = dict(first.extras)
+        extras.update({i + shift: v for i, v in second.extras.items()})
+        return Batch(
+            **{name: np.concatenate([getattr(first, name), getattr(second, name)]) for name in Batch.COLUMNS},
+            values=np.concatenate([first.values, second.values]),
+            extras=extras,
+        )
+
+    @staticmethod
+    def empty() -> "Batch":
+        dtypes = dict(line=np.int64, key=np.int32, tag=np.int16, kind=np.int8, integral=np.bool_,
+                      unit=np.int16, count=np.int32, occurrence=np.int32)
+        return Batch(**{n: np.empty(0, dtype=d) for n, d in dtypes.items()}, values=np.empty(0), extras={})
+
+    def numbers_at(self, i: int) -> np.ndarray:
+        start = int(self.count[:i].sum())
+        return self.values[start:start + int(self.count[i])]
 
 
 @dataclass

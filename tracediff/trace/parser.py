@@ -21,22 +21,21 @@ from pathlib import Path
 import numpy as np
 from tracediff.errors import TraceDiffError
 from tracediff.trace.dialects import find_bodies, split_fields
+from tracediff.trace.fastpath import FastLines, find_fast_lines, lines_with_trace, name_codes, tag_name
 from tracediff.trace.log import KIND_CODE, Batch, KeyTable, LogInfo, TraceLog
 from tracediff.trace.values import MATRIX, NAMED, TEXT, ParsedValue, parse_value
 
-CHUNK_CHARS = 1 << 22
-_NUMBER_CHARS = frozenset("0123456789.eE-+ ")
-_FAST_TAGS = ("TRACE_C:", "TRACE_PY:", "TRACE:")
-_INTEGRAL_CHARS = frozenset("0123456789- ")
+CHUNK_BYTES = 1 << 20
 _SCALAR, _INT, _VECTOR = KIND_CODE["scalar"], KIND_CODE["int"], KIND_CODE["vector"]
 
 
 class _Chunker:
     """Turns whole lines of text into one :class:`Batch` per chunk."""
 
-    def __init__(self, keys: KeyTable, info: LogInfo) -> None:
+    def __init__(self, keys: KeyTable, info: LogInfo, aliases: dict[str, str] | None = None) -> None:
         self.keys = keys
         self.info = info
+        self.aliases = aliases or {}
         self.counts = np.zeros(0, dtype=np.int64)  # records seen so far per key
         self.reset()
 
@@ -51,6 +50,10 @@ class _Chunker:
         self.texts: list[str] = []
         self.extras: dict[int, ParsedValue] = {}
 
+    def _rename(self, name: str) -> str:
+        """The reference name a candidate field stands for (``aliases``), else itself."""
+        return self.aliases.get(name, name)
+
     def _id(self, table: list[str], name: str) -> int:
         try:
             return table.index(name)
@@ -58,29 +61,34 @@ class _Chunker:
             table.append(name)
             return len(table) - 1
 
-    def chunk(self, text: str) -> Batch:
-        """Parse ``text`` (whole lines, without the final newline) into a batch."""
-        fast_ids, fast_tags, numeric = self.keys.names_of("TRACE"), _FAST_TAGS, _NUMBER_CHARS.issuperset
-        fast: list[tuple[int, int, str, str]] = []
-        base, skipped = self.info.lines_read, 0
-        for number, line in enumerate(text.split("\n"), start=base + 1):
-            if line.startswith(fast_tags):
-                tag, _, body = line.partition(":")
-                if body[:1] == " ":
-                    name, _, nums = body[1:].partition(" ")
-                else:
-                    name, _, nums = body.partition("=")
-                key = fast_ids.get(name)
-                if key is None and name.isidentifier():
-                    key = self.keys.id("TRACE", name)
-                if key is not None and nums and numeric(nums) and "  " not in nums and nums[-1] != " ":
-                    fast.append((number, key, tag, nums))
-                    continue
-            if "TRACE" not in line or not self._general(line, number):
-                skipped += 1
-        self.info.lines_read = base + text.count("\n") + 1
-        self.info.skipped += skipped
-        return self._flush(fast)
+    def chunk(self, data: bytes) -> Batch:
+        """Parse ``data`` (whole lines, ``\\n``-separated, without the final newline)."""
+        b = np.frombuffer(data, dtype=np.uint8)
+        newlines = np.flatnonzero(b == 10)
+        starts = np.r_[0, newlines + 1].astype(np.int64)
+        ends = np.r_[newlines, len(b)].astype(np.int64)
+        base = self.info.lines_read
+        try:
+            fast = find_fast_lines(data, starts, ends)
+        except ValueError:  # a token such as "1e" passed the byte test: certify nothing
+            fast = None
+        codes = names = None
+        if fast is not None:
+            codes, names = name_codes(data, fast.name_start, fast.name_end)
+            valid = np.array([name.decode("ascii", "replace").isidentifier() for name in names], dtype=bool)
+            if len(valid) and not valid.all():  # e.g. "TRACE: -Fbeam*fdet_vector[1] 0.1"
+                keep = valid[codes]
+                fast, codes = fast.subset(keep), codes[keep]
+        is_fast = fast.is_fast if fast is not None else np.zeros(len(starts), bool)
+        traced_lines = lines_with_trace(data, ends)
+        general = traced_lines[~is_fast[traced_lines]] if len(traced_lines) else traced_lines
+        found = 0
+        for i in general.tolist():
+            line = data[starts[i]:ends[i]].decode("utf-8", errors="replace")
+            found += self._general(line, base + i + 1)
+        self.info.skipped += len(starts) - (len(fast.line_index) if fast is not None else 0) - found
+        self.info.lines_read = base + len(starts)
+        return self._flush(self._fast_columns(fast, codes, names, base) if fast is not None else {})
 
     def _general(self, line: str, number: int) -> bool:
         found = False
@@ -88,10 +96,10 @@ class _Chunker:
             for name, text, key_unit in split_fields(body.text):
                 value = parse_value(text)
                 unit = value.unit or key_unit
-                if value.kind in (MATRIX, NAMED, TEXT):
+                if value.kind in (MATRIX, NAMED, TEXT) or value.text is not None:
                     self.extras[len(self.line)] = value
                 self.line.append(number)
-                self.key.append(self.keys.id(body.family, name))
+                self.key.append(self.keys.id(body.family, self._rename(name)))
                 self.tag.append(self._id(self.info.tags, body.tag))
                 self.kind.append(KIND_CODE[value.kind])
                 self.integral.append(value.integral)
@@ -101,23 +109,26 @@ class _Chunker:
                 found = True
         return found
 
-    def _fast_columns(self, fast: list[tuple[int, int, str, str]]) -> dict[str, np.ndarray]:
-        if not fast:
+    def _fast_columns(self, fast: FastLines, codes: np.ndarray, names: list[bytes], base: int) -> dict[str, np.ndarray]:
+        n = len(fast.line_index)
+        if n == 0:
             return {}
-        numbers, keys, tags, nums = zip(*fast)
-        tag_ids = {tag: self._id(self.info.tags, tag) for tag in set(tags)}
-        n = len(nums)
-        counts = np.fromiter((t.count(" ") + 1 for t in nums), dtype=np.int32, count=n)
-        integral = np.fromiter((_INTEGRAL_CHARS.issuperset(t) for t in nums), dtype=np.bool_, count=n)
+        lookup = np.array([
+            self.keys.id("TRACE", self._rename(name.decode("ascii"))) for name in names
+        ], dtype=np.int32)
+        ids = lookup[codes]
+        tag_ids = np.array([self._id(self.info.tags, tag_name(t)) if t in (5, 7, 8) else -1 for t in range(9)])
+        integral = fast.integral
+        counts = fast.count
         return {
-            "line": np.asarray(numbers, dtype=np.int64),
-            "key": np.asarray(keys, dtype=np.int32),
-            "tag": np.fromiter((tag_ids[t] for t in tags), dtype=np.int16, count=n),
+            "line": fast.line_index + base + 1,
+            "key": np.asarray(ids, dtype=np.int32),
+            "tag": tag_ids[fast.tag_len].astype(np.int16),
             "kind": np.where(counts == 1, np.where(integral, _INT, _SCALAR), _VECTOR).astype(np.int8),
             "integral": integral,
             "unit": np.full(n, -1, dtype=np.int16),
             "count": counts,
-            "values": _to_float64(" ".join(nums).split(" ")),
+            "values": fast.values,
         }
 
     def _general_columns(self) -> dict[str, np.ndarray]:
@@ -132,11 +143,10 @@ class _Chunker:
             "values": _to_float64(" ".join(self.texts).split()),
         }
 
-    def _flush(self, fast: list[tuple[int, int, str, str]]) -> Batch:
-        """Merge fast-path and general-path records into line order."""
+    def _flush(self, columns: dict[str, np.ndarray]) -> Batch:
+        """Merge fast-path ``columns`` and general-path records into line order."""
         general = self._general_columns()
         extras = self.extras
-        columns = self._fast_columns(fast)
         if not columns:
             columns = general
         elif len(general["line"]):
@@ -219,36 +229,48 @@ def _looks_binary(path: Path) -> bool:
         return b"\x00" in handle.read(8192)
 
 
-def iter_batches(path: str | Path, keys: KeyTable, info: LogInfo | None = None) -> Iterator[Batch]:
+def iter_batches(
+    path: str | Path, keys: KeyTable, info: LogInfo | None = None, *, aliases: dict[str, str] | None = None,
+) -> Iterator[Batch]:
     """Yield the records of ``path`` one chunk at a time; ``info`` collects line counts.
 
     Undecodable bytes are replaced, CRLF and CR line ends read as newlines, and lines of
-    any length accepted.  Raises :class:`TraceDiffError` for a missing or unreadable file.
+    any length accepted.  ``aliases`` renames fields as they are read (candidate name ->
+    reference name).  Raises :class:`TraceDiffError` for a missing or unreadable file.
     """
     path = Path(path)
     _check_readable(path)
     info = info if info is not None else LogInfo(path)
-    chunker = _Chunker(keys, info)
-    carry = ""
+    chunker = _Chunker(keys, info, aliases)
+    carry = b""
     try:
-        with open(path, encoding="utf-8", errors="replace", newline=None) as handle:
+        with open(path, "rb") as handle:
             while True:
-                block = handle.read(CHUNK_CHARS)
+                block = handle.read(CHUNK_BYTES)
                 if not block:
                     break
                 info.chars += len(block)
-                text = carry + block
-                cut = text.rfind("\n")
+                data = carry + block
+                if data.endswith(b"\r"):  # a CRLF may be split across reads
+                    carry, data = b"\r", data[:-1]
+                else:
+                    carry = b""
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                cut = data.rfind(b"\n")
                 if cut < 0:
-                    carry = text
+                    carry = data + carry
                     continue
-                carry = text[cut + 1:]
-                yield chunker.chunk(text[:cut])
+                carry = data[cut + 1:] + carry
+                yield chunker.chunk(data[:cut])
     except OSError as exc:
         raise TraceDiffError(f"cannot read the file ({exc.strerror or exc})", path) from None
-    if carry:
+    if carry.endswith(b"\r"):  # the last line ended with a lone CR: complete
+        carry = carry[:-1].replace(b"\r", b"\n")
+        if carry:
+            yield chunker.chunk(carry)
+    elif carry:
         info.ends_mid_line = True
-        yield chunker.chunk(carry)
+        yield chunker.chunk(carry.replace(b"\r", b"\n"))
 
 
 def no_records_error(info: LogInfo) -> TraceDiffError:
@@ -260,14 +282,17 @@ def no_records_error(info: LogInfo) -> TraceDiffError:
     return TraceDiffError(f"no trace records in {info.lines_read} lines", info.path)
 
 
-def parse_log(path: str | Path, keys: KeyTable | None = None, *, require_records: bool = True) -> TraceLog:
+def parse_log(
+    path: str | Path, keys: KeyTable | None = None, *, require_records: bool = True,
+    aliases: dict[str, str] | None = None,
+) -> TraceLog:
     """Parse every trace record of the log at ``path`` into a :class:`TraceLog`.
 
     With ``require_records`` (the default) a log without any trace record is an error.
     """
     info = LogInfo(Path(path))
     keys = keys if keys is not None else KeyTable()
-    log = TraceLog.from_batches(list(iter_batches(path, keys, info)), keys, info)
+    log = TraceLog.from_batches(list(iter_batches(path, keys, info, aliases=aliases)), keys, info)
     if require_records and len(log) == 0:
         raise no_records_error(info)
     return log

@@ -46,9 +46,17 @@ class ParsedValue:
     numbers: tuple[float, ...] = ()
     shape: tuple[int, ...] = ()
     names: tuple[tuple[str, int], ...] = ()  # named kind: (sub-name, how many numbers)
-    text: str | None = None
+    text: str | None = None  # the text of a text value; the digits of integers beyond 2**53
     unit: str | None = None
     integral: bool = False  # every number printed as an integer: compared exactly
+
+    def exact_integers(self) -> tuple[int, ...] | None:
+        """The integers of an integral value, exactly (None for other values)."""
+        if not self.integral:
+            return None
+        if self.text is not None:
+            return tuple(int(t) for t in self.text.split())
+        return tuple(int(x) for x in self.numbers)
 
 
 def _numbers(tokens: list[str]) -> list[float] | None:
@@ -123,9 +131,11 @@ def parse_value(raw: str) -> ParsedValue:
     numbers = _numbers(tokens)
     if numbers is not None:
         integral = all(_INT_RE.match(t) for t in tokens)
+        # integers a double cannot hold exactly keep their digits, to compare exactly
+        exact = " ".join(str(int(t)) for t in tokens) if integral and any(abs(x) >= 2**53 for x in numbers) else None
         if len(numbers) == 1 and _bracketed(text) is None:
-            return ParsedValue(INT if integral else SCALAR, tuple(numbers), (), unit=unit, integral=integral)
-        return ParsedValue(VECTOR, tuple(numbers), (len(numbers),), unit=unit, integral=integral)
+            return ParsedValue(INT if integral else SCALAR, tuple(numbers), (), text=exact, unit=unit, integral=integral)
+        return ParsedValue(VECTOR, tuple(numbers), (len(numbers),), text=exact, unit=unit, integral=integral)
     for reader in (_matrix, _named):
         value = reader(text)
         if value is not None:

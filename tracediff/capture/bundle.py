@@ -1,0 +1,244 @@
+"""Reproducibility bundle of ``tracediff capture --out DIR``, and where tracediff runs from.
+
+A trace is only evidence if one can tell which code produced it, with what, where: the
+bundle holds the trace, its stderr notes, the exact command, an environment snapshot,
+the git state of the working directory and a manifest of sha256 sums. A stale installed
+copy shadowing the working tree is the classic way to fool oneself, so the import
+location is always reported (and a mismatch with ``./tracediff`` is warned about).
+
+The bundle is written into a temporary sibling folder and renamed into place at the
+end, so an interrupted or failed capture never leaves a half-written ``DIR``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from tracediff.errors import TraceDiffError
+
+BUNDLE_FILES = ("trace_py.log", "trace_py.stderr", "command.txt", "env_snapshot.txt", "git_context.txt")
+MANIFEST = "manifest.json"
+ENV_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "CUDA_VISIBLE_DEVICES", "PYTHONPATH", "PYTHONHASHSEED")
+ENV_PREFIXES = ("TRACEDIFF_", "TRACE_C_")
+
+
+def import_location() -> Path:
+    """The folder of the imported ``tracediff`` package."""
+    import tracediff
+
+    file = getattr(tracediff, "__file__", None)
+    if file:
+        return Path(file).resolve().parent
+    return Path(next(iter(tracediff.__path__))).resolve()
+
+
+def shadowing_warning(cwd: Path | None = None) -> str | None:
+    """A warning when the current directory holds a tracediff source tree that is not the one imported."""
+    here = (cwd or Path.cwd()) / "tracediff"
+    if not (here / "capture").is_dir() and not (here / "__init__.py").is_file():
+        return None
+    try:
+        local = here.resolve()
+    except OSError:
+        return None
+    imported = import_location()
+    if local != imported:
+        return (f"WARNING: the current directory has a tracediff source tree ({local}) "
+                f"but tracediff was imported from {imported}")
+    return None
+
+
+def import_location_notes() -> list[str]:
+    notes = [f"imported from {import_location()}"]
+    warning = shadowing_warning()
+    if warning:
+        notes.append(warning)
+    return notes
+
+
+def tracediff_version() -> str:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        return version("tracediff")
+    except PackageNotFoundError:
+        return "unknown (not installed; running from source)"
+
+
+def env_snapshot(device: str, dtype: str) -> str:
+    """Versions, platform, device, dtype, thread count and the relevant environment variables."""
+    import numpy
+    import torch
+
+    lines = [
+        f"tracediff {tracediff_version()}",
+        f"tracediff imported from {import_location()}",
+        f"python {sys.version.split()[0]} ({sys.executable})",
+        f"torch {torch.__version__}",
+        f"numpy {numpy.__version__}",
+        f"platform {platform.platform()}",
+        f"machine {platform.machine()}",
+        f"device {device}",
+        f"dtype {dtype}",
+        f"torch threads {torch.get_num_threads()}",
+        f"cuda available {torch.cuda.is_available()}",
+        f"cwd {Path.cwd()}",
+    ]
+    names = sorted({*ENV_VARS, *(k for k in os.environ if k.startswith(ENV_PREFIXES))})
+    for name in names:
+        value = os.environ.get(name)
+        lines.append(f"env {name}={value}" if value is not None else f"env {name} (unset)")
+    return "\n".join(lines) + "\n"
+
+
+def _git(args: list[str], cwd: Path) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def git_context(cwd: Path | None = None) -> str:
+    """HEAD, branch and dirty state of the current directory's repository (or why not)."""
+    cwd = cwd or Path.cwd()
+    top = _git(["rev-parse", "--show-toplevel"], cwd)
+    if top is None:
+        return f"{cwd}: not a git repository (or git is not available)\n"
+    head = _git(["rev-parse", "HEAD"], cwd) or "(no commits yet)"
+    branch = (_git(["symbolic-ref", "--short", "-q", "HEAD"], cwd)
+              or _git(["rev-parse", "--abbrev-ref", "HEAD"], cwd) or "(detached or unknown)")
+    status = _git(["status", "--porcelain"], cwd)
+    lines = [f"repository {top}", f"HEAD {head}", f"branch {branch}"]
+    if status is None:
+        lines.append("dirty unknown")
+    elif status:
+        lines.append("dirty yes")
+        lines += [f"  {line}" for line in status.splitlines()]
+    else:
+        lines.append("dirty no")
+    return "\n".join(lines) + "\n"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_target(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise TraceDiffError("--out exists and is not a directory", path=out)
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise TraceDiffError("--out directory is not empty (use --force to replace it)", path=out)
+
+
+def _command_text(argv: Sequence[str], args_file: Path | None, command: Sequence[str] | None) -> str:
+    cmd = list(command) if command is not None else [sys.executable, *sys.argv]
+    lines = [f"command: {shlex.join(cmd)}", f"cwd: {Path.cwd()}"]
+    if args_file is not None:
+        lines.append(f"args file: {args_file}")
+        try:
+            lines.append(f"args file text: {Path(args_file).read_text(encoding='utf-8').strip()}")
+        except (OSError, UnicodeDecodeError):
+            lines.append("args file text: (unreadable)")
+    lines.append(f"extra nanoBragg flags: {shlex.join(list(argv))}")
+    return "\n".join(lines) + "\n"
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    """Rename the finished bundle onto ``out`` (replacing an old one only once the new one is complete)."""
+    trash = None
+    if out.exists():
+        trash = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, trash)
+    os.replace(tmp, out)
+    if trash is not None:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+class _Tee:
+    """Notes go to the bundle's trace_py.stderr and to the user's stderr."""
+
+    def __init__(self, *streams: object) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)  # type: ignore[attr-defined]
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()  # type: ignore[attr-defined]
+
+
+def _make_tmp(parent: Path, name: str) -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; a bundle is an ordinary folder
+    return tmp
+
+
+@dataclass
+class BundleResult:
+    out: Path
+    files: dict[str, dict[str, object]]
+    capture: object  #: the runner's CaptureResult
+
+
+def write_bundle(out: Path | str, argv: Sequence[str], *, args_file: Path | str | None = None,
+                 force: bool = False, device: str = "cpu", dtype: str = "float64",
+                 command: Sequence[str] | None = None, notes_stream: TextIO | None = None) -> BundleResult:
+    """Run a capture and write its reproducibility bundle to ``out`` (all or nothing)."""
+    from tracediff.capture.runner import capture  # runner imports this module
+
+    out = Path(out)
+    _check_target(out, force)
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise TraceDiffError("parent folder of --out does not exist", path=out)
+    tmp = _make_tmp(parent, out.name)
+    try:
+        with open(tmp / "trace_py.log", "w", encoding="utf-8") as log, \
+                open(tmp / "trace_py.stderr", "w", encoding="utf-8") as err:
+            result = capture(argv, args_file=args_file, device=device, dtype=dtype, stream=log,
+                             notes_stream=_Tee(err, notes_stream or sys.stderr))
+        (tmp / "command.txt").write_text(_command_text(argv, Path(args_file) if args_file else None, command),
+                                         encoding="utf-8")
+        (tmp / "env_snapshot.txt").write_text(env_snapshot(str(result.device), str(dtype)), encoding="utf-8")
+        (tmp / "git_context.txt").write_text(git_context(), encoding="utf-8")
+        files = {name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
+                 for name in BUNDLE_FILES}
+        manifest = {
+            "tool": "tracediff capture",
+            "tracediff_version": tracediff_version(),
+            "tracediff_imported_from": str(import_location()),
+            "device": str(result.device),
+            "dtype": str(dtype),
+            "trace_lines": result.lines_written,
+            "pixel_traced": result.pixel_traced,
+            "files": files,
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        _check_target(out, force)  # nothing appeared meanwhile
+        _move_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BundleResult(out=out, files=files, capture=result)

@@ -1,0 +1,229 @@
+"""Crystal set-up: reciprocal and real-space cell vectors, misset, crystal size (spec 4.1-4.4).
+
+The chain, in the C's order (every step is a separate small function below):
+
+1. reciprocal vectors a*, b*, c* (1/Å) from ``-cell`` (:func:`reciprocal_from_cell`, standard
+   orientation, any triclinic cell) and/or from ``-mat`` (:func:`reciprocal_from_matrix`, the file's
+   columns times ``1e-10/lambda0`` with the *final* wavelength; a matrix overrides the cell's vectors);
+2. ``-misset``: XYZ rotation of a*, b*, c* (``rotations.rotate_xyz``), ``-misset random`` draws the
+   angles from the mosaic generator (seed ``-misset_seed``);
+3. real-space vectors a = V (b* x c*) ... (Å); with ``-cell`` the cross products are first rescaled to
+   the cell's lengths and V* = 1/V of the cell (:func:`real_space`);
+4. regenerated reciprocal vectors a* = V* (b x c) ... (:func:`regenerate_reciprocal`): these are what
+   the C prints as ``rot_*_star_A_inv`` (never rotated by phi or mosaic there);
+5. a, b, c converted to metres: the phi = 0, mosaic = 0 reference a0, b0, c0.
+
+Kept from the C although it is not textbook crystallography: the standard-orientation c*_z of
+:func:`reciprocal_from_cell` is ``|c*| V / (a b c sin gamma*)``, which is exact only when the cell
+angles make it so; for a triclinic cell the real-space vectors come out with slightly different angles
+(``-cell 70 80 90 75 85 95`` gives 75.0391 85.0136 95.0081, which the C itself prints as its
+``Unit Cell``). The reference traces agree with this to 15 digits.
+
+Scalar trigonometry uses :mod:`math` (the platform libm, as the C); vector arithmetic is spelled out
+component by component in the C's order through :mod:`tracediff.capture.rotations`. Everything is
+float64 on the CPU; the pixel chain moves the result to its device and dtype.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from tracediff.capture.flags import NanoBraggConfig
+from tracediff.capture.hkl import FLOAT_TOKEN, CScanner
+from tracediff.capture.mosaic import random_misset
+from tracediff.capture.rotations import cross, dot, magnitude, rotate_xyz
+from tracediff.errors import TraceDiffError
+
+DBL_MIN = sys.float_info.min
+F64 = torch.float64
+
+
+def _vec(x: float, y: float, z: float) -> torch.Tensor:
+    return torch.tensor([x, y, z], dtype=F64)
+
+
+@dataclass(frozen=True)
+class Crystal:
+    """The oriented crystal at phi = 0 (before any spindle or mosaic rotation)."""
+
+    real: torch.Tensor  #: (3, 3) rows a0, b0, c0 in metres
+    reciprocal: torch.Tensor  #: (3, 3) rows a*, b*, c* in 1/Å (regenerated, misset included)
+    volume: float  #: V_cell in Å^3
+    n_cells: tuple[float, float, float]  #: Na, Nb, Nc (>= 1)
+
+    @property
+    def size_max(self) -> float:
+        """Largest crystal edge Na|a| etc. (m): drives the auto oversampling."""
+        lengths = magnitude(self.real)
+        return max(float(lengths[i]) * n for i, n in enumerate(self.n_cells))
+
+
+# ----------------------------------------------------------------------------------------------------
+# 1. reciprocal vectors
+
+
+def reciprocal_from_cell(cell: tuple[float, float, float, float, float, float]) -> tuple[torch.Tensor, float]:
+    """Standard-orientation a*, b*, c* (1/Å, rows) and V_cell (Å^3) from a, b, c (Å), alpha, beta, gamma (rad).
+
+    a* lies along x, b* in the xy plane (spec 4.1); clamps and fallbacks as in the C.
+    """
+    a, b, c, alpha, beta, gamma = cell
+    aavg = (alpha + beta + gamma) / 2
+    skew = math.sin(aavg) * math.sin(aavg - alpha) * math.sin(aavg - beta) * math.sin(aavg - gamma)
+    skew = -skew if skew < 0.0 else skew
+    v_cell = 2.0 * a * b * c * math.sqrt(skew)
+    if v_cell <= 0.0:
+        v_cell = DBL_MIN
+    v_star = 1.0 / v_cell
+    a_len = b * c * math.sin(alpha) * v_star
+    b_len = c * a * math.sin(beta) * v_star
+    c_len = a * b * math.sin(gamma) * v_star
+    if a_len <= 0.0 or b_len <= 0.0 or c_len <= 0.0:
+        a_len, b_len, c_len = (abs(x) if abs(x) > 0.0 else DBL_MIN for x in (a_len, b_len, c_len))
+    sin_gamma_star = c * v_star / a_len / b_len
+    cos_alpha_star = (math.cos(beta) * math.cos(gamma) - math.cos(alpha)) / (math.sin(beta) * math.sin(gamma))
+    cos_beta_star = (math.cos(gamma) * math.cos(alpha) - math.cos(beta)) / (math.sin(gamma) * math.sin(alpha))
+    cos_gamma_star = (math.cos(alpha) * math.cos(beta) - math.cos(gamma)) / (math.sin(alpha) * math.sin(beta))
+    sin_gamma_star = min(max(sin_gamma_star, -1.0), 1.0)
+    # the C resets a cosine whose square exceeds 1 to +1 (whatever its sign)
+    cos_alpha_star, cos_beta_star, cos_gamma_star = (
+        1.0 if x * x > 1.0 else x for x in (cos_alpha_star, cos_beta_star, cos_gamma_star)
+    )
+    stars = torch.stack(
+        (
+            _vec(a_len, 0.0, 0.0),
+            _vec(b_len * cos_gamma_star, b_len * sin_gamma_star, 0.0),
+            _vec(
+                c_len * cos_beta_star,
+                c_len * (cos_alpha_star - cos_beta_star * cos_gamma_star) / sin_gamma_star,
+                c_len * v_cell / (a * b * c * sin_gamma_star),
+            ),
+        )
+    )
+    return stars, v_cell
+
+
+def read_matrix_file(path: str | Path) -> torch.Tensor:
+    """The nine numbers of a ``-mat`` file as a (3, 3) tensor, row i = line i (i-th components)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise TraceDiffError(f"cannot read matrix file: {exc.strerror or exc}", path=path) from exc
+    scanner = CScanner(text)
+    values = []
+    for _ in range(9):
+        token = scanner.scan(FLOAT_TOKEN)
+        if token is None:
+            raise TraceDiffError(
+                f"expected 9 numbers (3 lines of a*, b*, c* components), found {len(values)}",
+                path=path,
+                line=scanner.line(),
+            )
+        values.append(float(token))
+    return torch.tensor(values, dtype=F64).reshape(3, 3)
+
+
+def reciprocal_from_matrix(matrix: torch.Tensor, lambda0: float) -> torch.Tensor:
+    """a*, b*, c* (rows, 1/Å) from a MOSFLM A matrix: its columns, times 1e-10/lambda0 (lambda0 in m)."""
+    scale = 1e-10 / lambda0
+    return scale * matrix.T.contiguous()
+
+
+# ----------------------------------------------------------------------------------------------------
+# 2. misset
+
+
+def misset_angles(config: NanoBraggConfig) -> tuple[float, float, float] | None:
+    """The XYZ misset (rad) of the config: given angles, a seeded random draw, or None."""
+    if config.misset_random:
+        if config.misset_seed is None:
+            raise TraceDiffError(
+                "-misset random without -misset_seed depends on the clock (the C seeds it with -time()); "
+                "give -misset_seed to make the capture reproducible",
+                path=config.args_file,
+            )
+        return random_misset(config.misset_seed)
+    return config.misset
+
+
+def apply_misset(stars: torch.Tensor, angles: tuple[float, float, float] | None) -> torch.Tensor:
+    """Rotate a*, b*, c* by Rx, Ry, Rz (each skipped at exactly 0)."""
+    if angles is None:
+        return stars
+    return rotate_xyz(stars, *angles)
+
+
+# ----------------------------------------------------------------------------------------------------
+# 3.-5. real space, regeneration, metres
+
+
+def _rescale(v: torch.Tensor, new_magnitude: float) -> torch.Tensor:
+    """The C's ``vector_rescale``: (new/old)·v, old = 1 for a zero vector."""
+    old = float(magnitude(v))
+    if old <= 0.0:
+        old = 1.0
+    return (new_magnitude / old) * v
+
+
+def real_space(
+    stars: torch.Tensor, cell: tuple[float, float, float, float, float, float] | None, cell_volume: float | None
+) -> tuple[torch.Tensor, float, float]:
+    """Real-space a, b, c (rows, Å), V_cell and V* from the reciprocal vectors.
+
+    With a user cell, the cross products are forced to the cell's lengths over V (spec 4.3 step 3), so
+    a ``-mat`` gives the directions and ``-cell`` the lengths.
+    """
+    a_star, b_star, c_star = stars
+    bxc, cxa, axb = cross(b_star, c_star), cross(c_star, a_star), cross(a_star, b_star)
+    v_star = float(dot(a_star, bxc))
+    if cell is not None and cell_volume is not None:
+        bxc = _rescale(bxc, cell[0] / cell_volume)
+        cxa = _rescale(cxa, cell[1] / cell_volume)
+        axb = _rescale(axb, cell[2] / cell_volume)
+        v_star = 1.0 / cell_volume
+    v_cell = 1.0 / v_star
+    return torch.stack((v_cell * bxc, v_cell * cxa, v_cell * axb)), v_cell, v_star
+
+
+def regenerate_reciprocal(real: torch.Tensor, v_star: float) -> torch.Tensor:
+    """a* = V* (b x c), b* = V* (c x a), c* = V* (a x b) (rows, 1/Å, from real-space Å)."""
+    a, b, c = real
+    return torch.stack((v_star * cross(b, c), v_star * cross(c, a), v_star * cross(a, b)))
+
+
+def crystal_cells(config: NanoBraggConfig, real_m: torch.Tensor) -> tuple[float, float, float]:
+    """Na, Nb, Nc: from -N/-Na..., overridden by a crystal size (ceil(size/|a|)), at least 1."""
+    lengths = [float(x) for x in magnitude(real_m)]
+    counts = []
+    for n, size, length in zip(
+        (config.na, config.nb, config.nc), (config.sample_x, config.sample_y, config.sample_z), lengths
+    ):
+        value = float(n)
+        if size > 0:
+            value = float(math.ceil(size / length))
+        counts.append(1.0 if value <= 1.0 else value)
+    return counts[0], counts[1], counts[2]
+
+
+def build_crystal(config: NanoBraggConfig) -> Crystal:
+    """The whole set-up of spec 4.1-4.4 from a parsed config (float64, CPU)."""
+    stars: torch.Tensor | None = None
+    cell_volume: float | None = None
+    cell = config.cell if config.user_cell else None
+    if cell is not None:
+        stars, cell_volume = reciprocal_from_cell(cell)
+    if config.matfile is not None:
+        stars = reciprocal_from_matrix(read_matrix_file(config.matfile), config.lambda0)
+    if stars is None:
+        raise TraceDiffError("no crystal: give -cell or -mat", path=config.args_file)
+    stars = apply_misset(stars, misset_angles(config))
+    real_a, v_cell, v_star = real_space(stars, cell, cell_volume)
+    stars = regenerate_reciprocal(real_a, v_star)
+    real_m = 1e-10 * real_a
+    return Crystal(real=real_m, reciprocal=stars, volume=v_cell, n_cells=crystal_cells(config, real_m))

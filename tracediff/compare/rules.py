@@ -1,0 +1,75 @@
+"""Per-field decisions, resolved once per distinct field name and kept as arrays."""
+
+from __future__ import annotations
+
+import fnmatch
+
+import numpy as np
+
+from tracediff.compare.options import CompareOptions, UnitRule
+from tracediff.trace.log import KeyTable
+from tracediff.trace.units import conversion_factor
+
+
+def _unit_factor(unit: str | None, target: str | None) -> float:
+    if unit is None or target is None:
+        return 1.0
+    return conversion_factor(unit, target)
+
+
+class KeyRules:
+    """Selection, tolerance and unit factors of every key id, grown as keys appear."""
+
+    def __init__(self, keys: KeyTable, options: CompareOptions) -> None:
+        self.keys, self.options = keys, options
+        self.selected = np.zeros(0, bool)
+        self.rtol = np.zeros(0)
+        self.atol = np.zeros(0)
+        self.elementwise = np.zeros(0, bool)
+        self.ref_factor = np.ones(0)
+        self.cand_factor = np.ones(0)
+        self.describe: list[str] = []
+        self.sub_units: dict[int, list[UnitRule]] = {}
+
+    def update(self) -> None:
+        """Resolve the rules of keys interned since the last call."""
+        start, n = len(self.describe), len(self.keys)
+        if start == n:
+            return
+        grow = n - start
+        self.selected = np.r_[self.selected, np.zeros(grow, bool)]
+        self.rtol = np.r_[self.rtol, np.zeros(grow)]
+        self.atol = np.r_[self.atol, np.zeros(grow)]
+        self.elementwise = np.r_[self.elementwise, np.zeros(grow, bool)]
+        self.ref_factor = np.r_[self.ref_factor, np.ones(grow)]
+        self.cand_factor = np.r_[self.cand_factor, np.ones(grow)]
+        for k in range(start, n):
+            self._resolve(k, self.keys.fields[k])
+
+    def _resolve(self, k: int, name: str) -> None:
+        options = self.options
+        self.selected[k] = (not options.only or any(fnmatch.fnmatchcase(name, p) for p in options.only)) and not any(
+            fnmatch.fnmatchcase(name, p) for p in options.ignore
+        )
+        tol, describe = options.tolerances.resolve(name)
+        self.rtol[k], self.atol[k], self.elementwise[k] = tol.rtol, tol.atol, tol.elementwise
+        for unit in options.units:
+            if fnmatch.fnmatchcase(name, unit.field):
+                target = unit.ref or unit.cand  # both sides are expressed in the reference's unit
+                self.ref_factor[k] = _unit_factor(unit.ref, target)
+                self.cand_factor[k] = _unit_factor(unit.cand, target)
+                describe += f"; units ref={unit.ref} cand={unit.cand} ({unit.source})"
+            elif unit.field.startswith(name + "."):
+                self.sub_units.setdefault(k, []).append(unit)
+        self.describe.append(describe)
+
+    def sub_factors(self, k: int, names: tuple[tuple[str, int], ...], side: str) -> np.ndarray:
+        """Element factors of a named value whose sub-values have their own unit rules."""
+        factors = []
+        for name, count in names:
+            factor = 1.0
+            for unit in self.sub_units.get(k, []):
+                if unit.field == f"{self.keys.fields[k]}.{name}":
+                    factor = _unit_factor(getattr(unit, side), unit.ref or unit.cand)
+            factors.extend([factor] * count)
+        return np.asarray(factors)
