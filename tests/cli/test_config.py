@@ -243,3 +243,16 @@ def test_markdown_contains_the_failing_field(cli, tmp_path, project):
     result = cli("compare", ref, cand, "--format", "markdown", cwd=tmp_path)
     assert result.code == 1
     assert "F_latt" in result.stdout
+
+
+def test_each_row_names_the_rule_that_decided_it(cli, tmp_path, project):
+    ref, cand = project("""
+        [tool.tracediff.fields.F_latt]
+        rtol = 1e-5
+        """)
+    code, doc = run(cli, tmp_path, ref, cand, "--tol", "F_cell=1e-3")
+    assert code == 0
+    rules = {row["field"]: row["rule"] for row in doc["fields"]}
+    assert "pyproject.toml" in rules["F_latt"] and "F_latt" in rules["F_latt"]
+    assert "--tol" in rules["F_cell"] and "F_cell" in rules["F_cell"]
+    assert "F_latt" not in rules["lambda_meters"] and "--tol" not in rules["lambda_meters"]

@@ -191,3 +191,38 @@ def test_an_extra_occurrence_in_the_candidate_is_only_in_candidate(cli, write):
     assert doc["counts"]["compared"] == 2 and doc["counts"]["only_in_cand"] == 1
     extra = [r for r in doc["fields"] if r["field"] == "F_latt" and r["cand_line"] == 3]
     assert len(extra) == 1 and extra[0]["occurrence"] == 2 and extra[0]["ref_line"] is None
+
+
+def test_alignment_holds_in_long_logs_printed_in_another_order(tmp_path):
+    """Megabytes of trace: the candidate prints every field in the reverse order.  Each
+    field still pairs with its partner, and of the two divergences the one earlier in the
+    reference is the first, although it is the later one in the candidate."""
+    n = 100_000
+
+    def line(i: int, side: str, value: str | None = None) -> str:
+        return f"TRACE_{side}: g{i} {value or f'{i}.25'} {i}.5 -{i}.75"
+
+    ref = tmp_path / "ref.log"
+    ref.write_text("".join(f"{line(i, 'C')}\n{'-' * 40}\n" for i in range(n)), encoding="utf-8")
+    assert ref.stat().st_size > 5_000_000
+    cand_lines = [line(i, "PY") for i in range(n)]
+    cand_lines[100] = line(100, "PY", "999.5")
+    cand_lines[n - 100] = line(n - 100, "PY", "999.5")
+    cand_lines.reverse()
+    cand = tmp_path / "cand.log"
+    cand.write_text("\n".join(cand_lines) + "\n", encoding="utf-8")
+    result = compare_logs(ref, cand)
+    assert result.exit_code == 1
+    assert (result.counts.compared, result.counts.diverged) == (n, 2)
+    assert result.counts.only_in_ref == 0 and result.counts.only_in_cand == 0
+    first = result.first_divergence
+    assert (first.field, first.occurrence) == ("g100", 0)
+    assert first.ref_line == 2 * 100 + 1
+    assert first.cand_line == n - 100
+
+    short = tmp_path / "short.log"
+    short.write_text("\n".join(line(i, "PY") for i in range(60_000)) + "\n", encoding="utf-8")
+    result = compare_logs(ref, short)
+    assert result.exit_code == 1
+    assert (result.counts.compared, result.counts.only_in_ref, result.counts.diverged) == (60_000, 40_000, 0)
+    assert (result.first_divergence.field, result.first_divergence.ref_line) == ("g60000", 2 * 60_000 + 1)

@@ -257,3 +257,49 @@ def test_a_change_of_1e_13_is_never_flagged(scratch, case, sign):
     result = _compare(scratch, render(recs, "C"), render(recs, "PY", {(i, k): new}))
     assert result.exit_code == 0, result.first_divergence and result.first_divergence.to_json()
     assert result.counts.diverged == 0
+
+
+def _same_number(x: float, y: float) -> bool:
+    return (math.isnan(x) and math.isnan(y)) or x == y
+
+
+NOISE = ["", "  12% done", "WARNING: maximum dimension of sample is 450 A", "Unit Cell: 100 100 100 90 90 90",
+         "DETECTOR_PIX0_VECTOR 0.1 0.0065 -0.0065", "TRACE: Raw matrix values from file:", "# Tracing pixel (65, 65)"]
+
+
+@SETTINGS
+@given(recs=logs(), noise=st.lists(st.sampled_from(NOISE), max_size=12), ending=st.sampled_from(["\n", "\r\n"]),
+       order=st.randoms(use_true_random=False))
+def test_generated_logs_parse_back_to_what_was_printed(scratch, recs, noise, ending, order):
+    """Round trip: each generated line gives back its field(s), value(s), occurrence and
+    line number, whatever non-trace lines and line endings surround it."""
+    from tracediff import parse_log
+
+    lines = [(r.text("C"), r) for r in recs] + [(text, None) for text in noise]
+    trace_lines = lines[:len(recs)]
+    rest = lines[len(recs):]
+    for item in rest:  # insert the noise at random places, keeping the records' order
+        trace_lines.insert(order.randrange(len(trace_lines) + 1), item)
+    path = scratch / "roundtrip.log"
+    path.write_bytes(ending.join(text for text, _ in trace_lines).encode("utf-8") + ending.encode())
+    expected = []
+    seen: dict[tuple[str, str], int] = {}
+    for n, r in [(n, r) for n, (_, r) in enumerate(trace_lines, start=1) if r is not None]:
+        if r.style == "phi":
+            items = [("TRACE_PHI", "phi_tic", (0.0,)), ("TRACE_PHI", "k_frac", (r.printed(0),)),
+                     ("TRACE_PHI", "F_latt", (r.printed(1),))]
+        else:
+            items = [("TRACE", r.name, tuple(r.printed(k) for k in range(len(r.values))))]
+        for family, field, numbers in items:
+            occurrence = seen.get((family, field), 0)
+            seen[(family, field)] = occurrence + 1
+            expected.append((n, family, field, occurrence, numbers, r.style))
+    got = list(parse_log(path).records())
+    assert [(g.line, g.family, g.field, g.occurrence) for g in got] == [e[:4] for e in expected]
+    for g, (_, _, _, _, numbers, style) in zip(got, expected):
+        assert len(g.value.numbers) == len(numbers)
+        assert all(_same_number(a, b) for a, b in zip(g.value.numbers, numbers)), (g, numbers)
+        if style == "matrix":
+            assert g.value.shape == (3, 3)
+        if style == "named":
+            assert [name for name, _ in g.value.names] == SUBNAMES

@@ -264,3 +264,19 @@ def test_only_and_ignore_together(compare_json):
     code, doc = verdict(compare_json, LOG_REF, LOG_CAND, "--only", "F_*", "--ignore", "F_latt*", "--tol", "F_cell=1e-5")
     assert code == 0
     assert doc["counts"]["compared"] == 1
+
+
+@pytest.mark.parametrize(
+    "ref, cand",
+    [
+        ("TRACE_C: pix0_vector 0.1 0.0065 -0.0065\n", "TRACE_PY: pix0_vector = [0.1, 0.0065, -0.0065]\n"),
+        ("TRACE_C:pix0_vector=0.1 0.0065 -0.0065\n", "TRACE_PY: pix0_vector 1.000000000000000e-01 6.500000000000000e-03 -6.500000000000000e-03\n"),
+        ("TRACE_C: hkl_rounded 0 0 0\n", "TRACE_PY: hkl_rounded 0.000000000000000e+00 0.000000000000000e+00 -0.000000000000000e+00\n"),
+        ("TRACE_C: F_cell 100\n", "TRACE_PY: F_cell = 100.0\n"),
+    ],
+    ids=["space-vs-list", "equals-vs-exponent", "ints-vs-exponent", "int-vs-float"],
+)
+def test_the_same_values_in_different_dialects_match(compare_json, ref, cand):
+    code, doc = compare_json(ref, cand)
+    assert code == 0, doc["fields"]
+    assert doc["counts"]["compared"] == 1

@@ -272,3 +272,35 @@ def test_numeric_looking_text_stays_text(write, token, form):
 def test_number_spellings(write, text, value):
     path = write("n.log", f"TRACE_C: x {text}\nTRACE_C:y={text}\n")
     assert [list(r.value.numbers) for r in parse_log(path).records()] == [[value], [value]]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["TRACE_C: pix0_vector\t0.1 0.0065 -0.0065", "TRACE_C: pix0_vector  0.1 0.0065 -0.0065",
+     "TRACE_C:\tpix0_vector 0.1 0.0065 -0.0065", "TRACE_C: pix0_vector 0.1\t0.0065\t-0.0065",
+     "\tTRACE_C: pix0_vector 0.1 0.0065 -0.0065"],
+    ids=["tab-after-name", "two-spaces", "tab-after-tag", "tabs-between-values", "indented"],
+)
+def test_whitespace_variants_of_the_space_dialect(write, line):
+    """Tabs and repeated blanks are whitespace like a single space: the name is the first
+    word, the numbers are the rest."""
+    (record,) = parse_log(write("ws.log", line + "\n")).records()
+    assert record.field == "pix0_vector"
+    assert list(record.value.numbers) == [0.1, 0.0065, -0.0065]
+
+
+def test_numpy_style_array(write):
+    path = write("np.log", "TRACE_PY:fdet_vec=[ 0.031 -0.096  0.99 ]\nTRACE_PY: sdet_vec [-0.5  0.25 1.  ]\n")
+    got = [(r.field, list(r.value.numbers)) for r in parse_log(path).records()]
+    assert got == [("fdet_vec", [0.031, -0.096, 0.99]), ("sdet_vec", [-0.5, 0.25, 1.0])]
+
+
+def test_unified_diff_and_side_by_side_listings(write):
+    """``-TRACE_C:`` / ``+TRACE_PY:`` lines of a diff and tab-separated C | PY listings are
+    read as the trace lines they quote."""
+    diff = write("diff.txt", "--- c.log\n+++ py.log\n@@ -1,2 +1,2 @@\n TRACE_C: a 1.5\n-TRACE_C: b 2.5\n+TRACE_PY: b 2.75\n")
+    got = [(r.line, r.tag, r.field, r.occurrence, list(r.value.numbers)) for r in parse_log(diff).records()]
+    assert got == [(4, "TRACE_C", "a", 0, [1.5]), (5, "TRACE_C", "b", 0, [2.5]), (6, "TRACE_PY", "b", 1, [2.75])]
+    side = write("side.tsv", "TRACE_C: hkl_frac 1 2 3\tTRACE_PY: hkl_frac 1 2 3.5\n")
+    got = [(r.line, r.tag, r.field, list(r.value.numbers)) for r in parse_log(side).records()]
+    assert got == [(1, "TRACE_C", "hkl_frac", [1, 2, 3]), (1, "TRACE_PY", "hkl_frac", [1, 2, 3.5])]

@@ -19,6 +19,12 @@ angles make it so; for a triclinic cell the real-space vectors come out with sli
 (``-cell 70 80 90 75 85 95`` gives 75.0391 85.0136 95.0081, which the C itself prints as its
 ``Unit Cell``). The reference traces agree with this to 15 digits.
 
+:func:`build_crystal` also records the intermediate values the C prints along the way (its ``TRACE:``
+narrative, spec 6.2 F) in :class:`CrystalSteps`, as numbers: each the value the C's variable holds when
+the C prints it (the cross products before the ``-cell`` rescaling, V* before the ``-cell`` override, the
+stale length slots ``v[0]`` that a rotation does not update, ...). Formatting them is
+:mod:`tracediff.capture.crystal_trace`'s job.
+
 Scalar trigonometry uses :mod:`math` (the platform libm, as the C); vector arithmetic is spelled out
 component by component in the C's order through :mod:`tracediff.capture.rotations`. Everything is
 float64 on the CPU; the pixel chain moves the result to its device and dtype.
@@ -47,6 +53,68 @@ def _vec(x: float, y: float, z: float) -> torch.Tensor:
     return torch.tensor([x, y, z], dtype=F64)
 
 
+Vec3 = tuple[float, float, float]
+Triple = tuple[Vec3, Vec3, Vec3]  #: three vectors (a, b, c or a*, b*, c*), each (x, y, z)
+
+
+def _triple(rows: torch.Tensor) -> Triple:
+    a, b, c = (tuple(float(x) for x in row) for row in rows.tolist())
+    return a, b, c  # type: ignore[return-value]
+
+
+def _lengths(rows: torch.Tensor) -> Vec3:
+    x, y, z = (float(v) for v in magnitude(rows))
+    return x, y, z
+
+
+@dataclass(frozen=True)
+class MatrixSteps:
+    """``-mat``: what the C prints while it reads the matrix (spec 6.2 F)."""
+
+    raw: Triple  #: a*, b*, c* as read (the file's columns)
+    lambda0: float  #: m (the final parsed wavelength)
+    scale: float  #: 1e-10/lambda0
+    scaled: Triple  #: 1/Å
+    lengths: Vec3  #: |a*|, |b*|, |c*| of the scaled vectors
+
+
+@dataclass(frozen=True)
+class MissetSteps:
+    """``-misset``: the reciprocal vectors before and after the XYZ rotation."""
+
+    before: Triple
+    angles: Vec3  #: rad
+    after: Triple
+    random: bool  #: angles drawn by ``-misset random``
+
+
+@dataclass(frozen=True)
+class CrystalSteps:
+    """The values the C prints during the crystal set-up, in its order (spec 6.2 F, L2061-2310).
+
+    ``slots`` are the C's length slots ``a_star[0]`` ...: the ``-cell`` formula lengths (or the
+    magnitudes after the ``-mat`` scaling); a misset rotation does not update them, so the C prints
+    them, unchanged, before and after the misset and before the re-generation.
+    """
+
+    matrix: MatrixSteps | None
+    misset: MissetSteps | None
+    slots: Vec3  #: |a*|, |b*|, |c*| as stored in the C's length slots
+    stars: Triple  #: a*, b*, c* entering the cross products (1/Å)
+    star_cross: Triple  #: a* x b*, b* x c*, c* x a*, as computed (before any rescaling)
+    v_star_dot: float  #: a* . (b* x c*), before the -cell override
+    v_cell: float  #: Å^3, 1/V* after the override
+    star_cross_used: Triple  #: b* x c*, c* x a*, a* x b*, rescaled to the -cell lengths when a cell is given
+    v_star: float  #: 1/Å^3, after the override
+    real: Triple  #: a, b, c (Å)
+    real_lengths: Vec3
+    real_cross: Triple  #: b x c, c x a, a x b (Å^2)
+    regenerated: Triple  #: a*, b*, c* = V* (b x c) ... (1/Å)
+    regenerated_lengths: Vec3
+    real_m: Triple  #: a, b, c (m) = a0, b0, c0 = ap, bp, cp
+    real_m_lengths: Vec3
+
+
 @dataclass(frozen=True)
 class Crystal:
     """The oriented crystal at phi = 0 (before any spindle or mosaic rotation)."""
@@ -55,6 +123,7 @@ class Crystal:
     reciprocal: torch.Tensor  #: (3, 3) rows a*, b*, c* in 1/Å (regenerated, misset included)
     volume: float  #: V_cell in Å^3
     n_cells: tuple[float, float, float]  #: Na, Nb, Nc (>= 1)
+    steps: CrystalSteps | None = None  #: what the C prints on the way (float64 numbers)
 
     @property
     def size_max(self) -> float:
@@ -72,6 +141,13 @@ def reciprocal_from_cell(cell: tuple[float, float, float, float, float, float]) 
 
     a* lies along x, b* in the xy plane (spec 4.1); clamps and fallbacks as in the C.
     """
+    stars, v_cell, _ = cell_setup(cell)
+    return stars, v_cell
+
+
+def cell_setup(cell: tuple[float, float, float, float, float, float]) -> tuple[torch.Tensor, float, Vec3]:
+    """:func:`reciprocal_from_cell` plus the reciprocal lengths |a*|, |b*|, |c*| of the formula (the C's
+    length slots, which the standard-orientation vectors do not always have for a triclinic cell)."""
     a, b, c, alpha, beta, gamma = cell
     aavg = (alpha + beta + gamma) / 2
     skew = math.sin(aavg) * math.sin(aavg - alpha) * math.sin(aavg - beta) * math.sin(aavg - gamma)
@@ -105,7 +181,7 @@ def reciprocal_from_cell(cell: tuple[float, float, float, float, float, float]) 
             ),
         )
     )
-    return stars, v_cell
+    return stars, v_cell, (a_len, b_len, c_len)
 
 
 def read_matrix_file(path: str | Path) -> torch.Tensor:
@@ -171,6 +247,45 @@ def _rescale(v: torch.Tensor, new_magnitude: float) -> torch.Tensor:
     return (new_magnitude / old) * v
 
 
+@dataclass(frozen=True)
+class RealSpace:
+    """Real-space vectors and what led to them (spec 4.3 steps 3-4)."""
+
+    star_cross: torch.Tensor  #: rows a* x b*, b* x c*, c* x a* as computed
+    v_star_dot: float  #: a* . (b* x c*)
+    cross_used: torch.Tensor  #: rows b* x c*, c* x a*, a* x b* after the -cell rescaling
+    real: torch.Tensor  #: rows a, b, c (Å)
+    v_cell: float
+    v_star: float
+
+
+def real_space_steps(
+    stars: torch.Tensor, cell: tuple[float, float, float, float, float, float] | None, cell_volume: float | None
+) -> RealSpace:
+    """:func:`real_space` with its intermediate values."""
+    a_star, b_star, c_star = stars
+    axb, bxc, cxa = cross(a_star, b_star), cross(b_star, c_star), cross(c_star, a_star)
+    v_star_dot = float(dot(a_star, bxc))
+    v_star = v_star_dot
+    used = (bxc, cxa, axb)
+    if cell is not None and cell_volume is not None:
+        used = (
+            _rescale(bxc, cell[0] / cell_volume),
+            _rescale(cxa, cell[1] / cell_volume),
+            _rescale(axb, cell[2] / cell_volume),
+        )
+        v_star = 1.0 / cell_volume
+    v_cell = 1.0 / v_star
+    return RealSpace(
+        star_cross=torch.stack((axb, bxc, cxa)),
+        v_star_dot=v_star_dot,
+        cross_used=torch.stack(used),
+        real=torch.stack(tuple(v_cell * v for v in used)),
+        v_cell=v_cell,
+        v_star=v_star,
+    )
+
+
 def real_space(
     stars: torch.Tensor, cell: tuple[float, float, float, float, float, float] | None, cell_volume: float | None
 ) -> tuple[torch.Tensor, float, float]:
@@ -179,22 +294,19 @@ def real_space(
     With a user cell, the cross products are forced to the cell's lengths over V (spec 4.3 step 3), so
     a ``-mat`` gives the directions and ``-cell`` the lengths.
     """
-    a_star, b_star, c_star = stars
-    bxc, cxa, axb = cross(b_star, c_star), cross(c_star, a_star), cross(a_star, b_star)
-    v_star = float(dot(a_star, bxc))
-    if cell is not None and cell_volume is not None:
-        bxc = _rescale(bxc, cell[0] / cell_volume)
-        cxa = _rescale(cxa, cell[1] / cell_volume)
-        axb = _rescale(axb, cell[2] / cell_volume)
-        v_star = 1.0 / cell_volume
-    v_cell = 1.0 / v_star
-    return torch.stack((v_cell * bxc, v_cell * cxa, v_cell * axb)), v_cell, v_star
+    steps = real_space_steps(stars, cell, cell_volume)
+    return steps.real, steps.v_cell, steps.v_star
+
+
+def real_cross_products(real: torch.Tensor) -> torch.Tensor:
+    """Rows b x c, c x a, a x b (from real-space rows a, b, c)."""
+    a, b, c = real
+    return torch.stack((cross(b, c), cross(c, a), cross(a, b)))
 
 
 def regenerate_reciprocal(real: torch.Tensor, v_star: float) -> torch.Tensor:
     """a* = V* (b x c), b* = V* (c x a), c* = V* (a x b) (rows, 1/Å, from real-space Å)."""
-    a, b, c = real
-    return torch.stack((v_star * cross(b, c), v_star * cross(c, a), v_star * cross(a, b)))
+    return v_star * real_cross_products(real)
 
 
 def crystal_cells(config: NanoBraggConfig, real_m: torch.Tensor) -> tuple[float, float, float]:
@@ -211,19 +323,61 @@ def crystal_cells(config: NanoBraggConfig, real_m: torch.Tensor) -> tuple[float,
     return counts[0], counts[1], counts[2]
 
 
-def build_crystal(config: NanoBraggConfig) -> Crystal:
-    """The whole set-up of spec 4.1-4.4 from a parsed config (float64, CPU)."""
+def build_crystal(config: NanoBraggConfig, matrix: torch.Tensor | None = None) -> Crystal:
+    """The whole set-up of spec 4.1-4.4 from a parsed config (float64, CPU), with the C's printed steps.
+
+    ``matrix``: the ``-mat`` file's numbers when the caller has already read them
+    (:func:`read_matrix_file`); otherwise the file is read here.
+    """
     stars: torch.Tensor | None = None
     cell_volume: float | None = None
+    slots: Vec3 | None = None
+    matrix_steps: MatrixSteps | None = None
     cell = config.cell if config.user_cell else None
     if cell is not None:
-        stars, cell_volume = reciprocal_from_cell(cell)
+        stars, cell_volume, slots = cell_setup(cell)
     if config.matfile is not None:
-        stars = reciprocal_from_matrix(read_matrix_file(config.matfile), config.lambda0)
-    if stars is None:
+        raw = matrix if matrix is not None else read_matrix_file(config.matfile)
+        stars = reciprocal_from_matrix(raw, config.lambda0)
+        slots = _lengths(stars)
+        matrix_steps = MatrixSteps(
+            raw=_triple(raw.T), lambda0=config.lambda0, scale=1e-10 / config.lambda0,
+            scaled=_triple(stars), lengths=slots,
+        )
+    if stars is None or slots is None:
         raise TraceDiffError("no crystal: give -cell or -mat", path=config.args_file)
-    stars = apply_misset(stars, misset_angles(config))
-    real_a, v_cell, v_star = real_space(stars, cell, cell_volume)
-    stars = regenerate_reciprocal(real_a, v_star)
-    real_m = 1e-10 * real_a
-    return Crystal(real=real_m, reciprocal=stars, volume=v_cell, n_cells=crystal_cells(config, real_m))
+    angles = misset_angles(config)
+    misset_steps: MissetSteps | None = None
+    if angles is not None:
+        before = stars
+        stars = apply_misset(stars, angles)
+        misset_steps = MissetSteps(
+            before=_triple(before), angles=(float(angles[0]), float(angles[1]), float(angles[2])),
+            after=_triple(stars), random=config.misset_random,
+        )
+    rs = real_space_steps(stars, cell, cell_volume)
+    real_cross = real_cross_products(rs.real)
+    regenerated = rs.v_star * real_cross
+    real_m = 1e-10 * rs.real
+    steps = CrystalSteps(
+        matrix=matrix_steps,
+        misset=misset_steps,
+        slots=slots,
+        stars=_triple(stars),
+        star_cross=_triple(rs.star_cross),
+        v_star_dot=rs.v_star_dot,
+        v_cell=rs.v_cell,
+        star_cross_used=_triple(rs.cross_used),
+        v_star=rs.v_star,
+        real=_triple(rs.real),
+        real_lengths=_lengths(rs.real),
+        real_cross=_triple(real_cross),
+        regenerated=_triple(regenerated),
+        regenerated_lengths=_lengths(regenerated),
+        real_m=_triple(real_m),
+        real_m_lengths=_lengths(real_m),
+    )
+    return Crystal(
+        real=real_m, reciprocal=regenerated, volume=rs.v_cell,
+        n_cells=crystal_cells(config, real_m), steps=steps,
+    )

@@ -7,7 +7,9 @@ value each catalogued name holds. Where the C prints something other than its la
 
 Plain (untagged) lines the C prints around the block are reproduced too, exactly:
 ``<name> convention selected.``, ``pivoting detector around ...`` and the
-``DETECTOR_*`` lines; pass ``plain=False`` to leave them out.
+``DETECTOR_*`` lines; pass ``plain=False`` to leave them out. :func:`emit_detector_summary`
+prints the two plain lines that close block E (``XDS incident beam: ...`` and, in automatic
+mode, ``auto-selected ... interpolation``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import torch
 
 from tracediff.capture.conventions import convention
 from tracediff.capture.detector import DetectorGeometry
-from tracediff.capture.emit import TraceWriter, format_vector
+from tracediff.capture.emit import TraceWriter, format_g, format_vector
 from tracediff.catalogue import FieldSpec, block_fields, detector_blocks
 
 PIVOT_LINE = {"SAMPLE": "pivoting detector around sample", "BEAM": "pivoting detector around direct beam spot"}
@@ -119,3 +121,34 @@ def emit_detector_trace(g: DetectorGeometry, writer: TraceWriter, *, plain: bool
             if spec.style == "plain" and not plain:
                 continue
             _write(writer, spec, values[spec.name])
+
+
+def xds_incident_beam(g: DetectorGeometry) -> tuple[float, float, float]:
+    """The beam in the detector frame, (b.f, b.s, b.o), summed in the C's order (plain floats)."""
+    b = [float(x) for x in g.beam.detach().cpu().tolist()]
+
+    def dot(v: torch.Tensor) -> float:
+        w = [float(x) for x in v.detach().cpu().tolist()]
+        return b[0] * w[0] + b[1] * w[1] + b[2] * w[2]
+
+    return dot(g.fdet), dot(g.sdet), dot(g.odet)
+
+
+def interpolation_message(interpolate: bool | None, n_cells: tuple[float, float, float]) -> str | None:
+    """The C's message in automatic interpolation mode (decided on the -N values alone), else None."""
+    if interpolate is not None:
+        return None
+    if min(n_cells) <= 2:
+        return "auto-selected tricubic interpolation of structure factors"
+    return "auto-selected no interpolation"
+
+
+def emit_detector_summary(
+    g: DetectorGeometry, interpolate: bool | None, n_cells: tuple[float, float, float], writer: TraceWriter
+) -> None:
+    """The plain lines after ``DETECTOR_PIX0_VECTOR``: ``XDS incident beam: %g %g %g`` and, when
+    ``-interpolate``/``-nointerpolate`` is absent, ``auto-selected ... interpolation``."""
+    writer.plain("XDS incident beam: " + " ".join(format_g(x) for x in xds_incident_beam(g)))
+    message = interpolation_message(interpolate, n_cells)
+    if message is not None:
+        writer.plain(message)

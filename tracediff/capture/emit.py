@@ -5,7 +5,13 @@ The C prints numbers with ``%.15g`` and uses three line shapes (spec section 6.1
 * set-up lines   ``TRACE_PY:name=v1 v2 v3`` (matrices ``[a b c; d e f; g h i]``,
   named sub-values ``rotx:0 roty:0``),
 * per-pixel lines ``TRACE_PY: name v1 v2 v3``,
-* per-phi lines  ``TRACE_PY_PHI k1=v1 k2=v2``.
+* per-phi lines  ``TRACE_PY_PHI k1=v1 k2=v2``,
+* other tagged lines ``TRACE_PY_SOURCE2: name v`` (:meth:`TraceWriter.tagged`).
+
+The C's crystal set-up narrative is printed with the bare family tag and ``%g`` (6 significant
+digits, spec 6.2 F): ``TRACE:   a = [100, 6.12323e-15, 6.12323e-15] |a| = 100``. Its text comes
+from the catalogue (:data:`tracediff.catalogue.CRYSTAL_NARRATIVE`); :meth:`TraceWriter.narrative`
+fills in the numbers.
 
 Physics code never formats text: it hands values to a :class:`TraceWriter`, which owns
 the tag, the number format and the stream.
@@ -43,6 +49,30 @@ def format_vector(values: Iterable[Number]) -> str:
     return " ".join(format_number(v) for v in _as_floats(values))
 
 
+def format_g(value: Number) -> str:
+    """C's ``%g`` (6 significant digits; Python's ``%g`` is identical for float64, ``-0`` included)."""
+    return "%g" % float(value)
+
+
+def format_g_list(values: Iterable[Number]) -> str:
+    """``[%g, %g, %g]``: how the C's ``TRACE:`` narrative prints a vector."""
+    return "[" + ", ".join(format_g(v) for v in _as_floats(values)) + "]"
+
+
+def fill_narrative(template: str, values: Sequence[Iterable[Number] | Number]) -> str:
+    """``template`` with each ``{}`` replaced by the next value: a number as ``%g``, a vector as
+    ``[%g, %g, %g]``."""
+    parts = template.split("{}")
+    if len(parts) - 1 != len(values):
+        raise ValueError(f"{template!r} takes {len(parts) - 1} value(s), got {len(values)}")
+    out = [parts[0]]
+    for value, part in zip(values, parts[1:]):
+        is_number = isinstance(value, (int, float)) or getattr(value, "ndim", 1) == 0
+        out.append(format_g(value) if is_number else format_g_list(value))  # type: ignore[arg-type]
+        out.append(part)
+    return "".join(out)
+
+
 def format_matrix(rows: Sequence[Iterable[Number]]) -> str:
     tolist = getattr(rows, "tolist", None)
     if tolist is not None:
@@ -57,6 +87,11 @@ class TraceWriter:
         self.stream = stream if stream is not None else sys.stdout
         self.tag = tag
         self.lines_written = 0
+
+    @property
+    def family_tag(self) -> str:
+        """The tag without its side marker (``TRACE_PY`` -> ``TRACE``): the C's narrative tag."""
+        return self.tag.split("_", 1)[0]
 
     def _write(self, text: str) -> None:
         self.stream.write(text + "\n")
@@ -86,6 +121,18 @@ class TraceWriter:
     def pairs(self, suffix: str, pairs: Sequence[tuple[str, Number]]) -> None:
         body = " ".join(f"{key}={format_number(value)}" for key, value in pairs)
         self._write(f"{self.tag}_{suffix} {body}")
+
+    # other tagged lines: TAG_SUFFIX: name v1 v2
+    def tagged(self, suffix: str, name: str, values: Iterable[Number] | Number) -> None:
+        self._write(f"{self.tag}_{suffix}: {name} {format_vector(values)}")
+
+    # narrative lines: TRACE: <text with %g numbers>, exactly as the C prints them
+    def narrative(self, template: str, values: Sequence[Iterable[Number] | Number] = ()) -> None:
+        self._write(f"{self.family_tag}: {fill_narrative(template, values)}")
+
+    # the C's TRACE_CONFIG banner
+    def config(self, text: str) -> None:
+        self._write(f"{self.family_tag}_CONFIG: {text}")
 
     def plain(self, text: str) -> None:
         """A non-trace line (e.g. ``pivoting detector around sample``), kept for readers."""

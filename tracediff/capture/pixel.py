@@ -8,7 +8,7 @@ pixel. Tensor axes, in the C's loop order (which is also the order the trace is 
 
 :func:`compute_pixels` returns every intermediate value (:class:`PixelValues`);
 :func:`~tracediff.capture.pixel_trace.trace_records` picks the traced pixel's values in print order;
-:func:`emit_pixel_trace` (the entry point ``runner.capture`` calls after the detector block) prints
+:func:`emit_pixel_trace` (the entry point ``runner.capture`` calls after the set-up trace) prints
 them through the :class:`~tracediff.capture.emit.TraceWriter`. Physics code never formats text. The
 set-up (crystal, sources, phi, mosaic, F table) lives in :mod:`~tracediff.capture.pixel_setup`.
 
@@ -435,13 +435,19 @@ def emit_pixel_trace(
     *,
     device: torch.device | str | None = None,
     dtype: torch.dtype | None = None,
+    setup: PixelSetup | None = None,
 ) -> PixelTraceResult:
-    """Compute the traced pixel of ``-trace_pixel S F`` and print its trace (after the detector block)."""
+    """Compute the traced pixel of ``-trace_pixel S F`` and print its trace (after the detector block).
+
+    ``setup``: the :func:`~tracediff.capture.pixel_setup.prepare` result when the caller already has it
+    (the runner prepares before printing anything, so that a bad input file leaves no partial trace).
+    """
     dev = torch.device(device) if device is not None else geometry.device
     dt = dtype if dtype is not None else geometry.dtype
     if not traced_pixel_inside(config):
-        return PixelTraceResult(pixel=config.trace_pixel, traced=False)
-    setup = prepare(config, geometry, device=dev, dtype=dt)
+        return PixelTraceResult(pixel=config.trace_pixel, traced=False, setup=setup)
+    if setup is None:
+        setup = prepare(config, geometry, device=dev, dtype=dt)
     spixel, fpixel = config.trace_pixel  # type: ignore[misc]
     values = compute_pixels(
         setup,

@@ -92,7 +92,12 @@ def water_background(config: NanoBraggConfig) -> float:
 def prepare(
     config: NanoBraggConfig, geometry: DetectorGeometry, *, device: torch.device, dtype: torch.dtype
 ) -> PixelSetup:
-    """Resolve everything the per-pixel chain needs (crystal, sources, phi, mosaic, F table)."""
+    """Resolve everything the per-pixel chain needs (crystal, sources, phi, mosaic, F table).
+
+    Reads and checks every input file (``-mat``, ``-hkl``, ``-sourcefile``): a bad one raises
+    :class:`TraceDiffError` naming the file and line, so callers can do this before printing anything.
+    The crystal keeps the C's printed set-up steps (``setup.crystal.steps``, float64).
+    """
     crystal = build_crystal(config)
     sources = build_sources(config, geometry.beam.detach().cpu(), geometry.polar.detach().cpu())
     hkl = read_hkl(config.hklfile, config.default_F) if config.hklfile is not None else None
@@ -103,11 +108,10 @@ def prepare(
         shape = CrystalShape[config.xtal_shape.upper()]
     except KeyError:
         raise TraceDiffError(f"unknown crystal shape {config.xtal_shape!r}", path=config.args_file) from None
-    moved = Crystal(
+    moved = replace(
+        crystal,
         real=crystal.real.to(device=device, dtype=dtype),
         reciprocal=crystal.reciprocal.to(device=device, dtype=dtype),
-        volume=crystal.volume,
-        n_cells=crystal.n_cells,
     )
     moved_sources = Sources(
         incident=sources.incident.to(device=device, dtype=dtype),

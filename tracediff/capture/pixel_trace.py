@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 from tracediff.capture.detector import DetectorGeometry
-from tracediff.capture.emit import TraceWriter, format_vector
+from tracediff.capture.emit import TraceWriter
 from tracediff.capture.flags import RTD
 from tracediff.capture.lattice import CrystalShape
 from tracediff.capture.pixel_setup import R_E_SQR, PixelSetup
@@ -187,7 +187,7 @@ def write_records(tracer: PixelTracer, writer: TraceWriter) -> None:
         if rec.style == "phi":
             writer.pairs("PHI", rec.value)  # type: ignore[arg-type]
         elif rec.style == "source2":
-            writer.plain(f"{writer.tag}_SOURCE2: {rec.name} {format_vector(_plain(rec.value))}")
+            writer.tagged("SOURCE2", rec.name, _plain(rec.value))  # type: ignore[arg-type]
         else:
             writer.pixel(rec.name, _plain(rec.value))
 

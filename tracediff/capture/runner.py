@@ -1,16 +1,17 @@
 """Library entry point of ``tracediff capture``: nanoBragg flags in, TRACE_PY lines out.
 
-:func:`capture` parses the flags, builds the detector, prints the detector trace, then
-hands over to the per-pixel chain of :mod:`tracediff.capture.pixel` when that module
-provides ``emit_pixel_trace(config, geometry, writer, device=..., dtype=...)``.
+:func:`capture` first does everything that can fail: parses the flags, builds the detector
+and prepares the crystal, sources and structure factors, which reads and checks every
+input file (``-mat``, ``-hkl``, ``-sourcefile``). Only then does it print, in the C's
+order: the detector set-up (spec 6.2 B-E), the crystal narrative (F,
+:mod:`~tracediff.capture.crystal_trace`), ``TRACE_CONFIG`` (G) and the traced pixel
+(:mod:`~tracediff.capture.pixel`). So a bad input gives one error and no partial trace.
 Notes (C quirks that fired, where tracediff was imported from) go to ``notes_stream``
 (stderr by default), never into the trace.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,15 +20,15 @@ from typing import TextIO
 
 import torch
 
+from tracediff.capture.bundle import import_location_notes
+from tracediff.capture.crystal_trace import emit_crystal_trace
 from tracediff.capture.detector import DetectorGeometry, build_detector, resolve_dtype
-from tracediff.capture.detector_trace import emit_detector_trace
+from tracediff.capture.detector_trace import emit_detector_trace, emit_detector_summary
 from tracediff.capture.emit import TraceWriter
 from tracediff.capture.flags import NanoBraggConfig, check_runnable, parse_argv, read_args_file
-from tracediff.capture.bundle import import_location_notes
+from tracediff.capture.pixel import emit_pixel_trace
+from tracediff.capture.pixel_setup import PixelSetup, prepare
 from tracediff.errors import TraceDiffError
-
-PIXEL_MODULE = "tracediff.capture.pixel"
-PIXEL_ENTRY = "emit_pixel_trace"
 
 
 @dataclass
@@ -38,6 +39,7 @@ class CaptureResult:
     geometry: DetectorGeometry
     device: torch.device
     dtype: torch.dtype
+    setup: PixelSetup | None = None
     lines_written: int = 0
     pixel_traced: bool = False
     pixel_result: object = None
@@ -64,23 +66,6 @@ def _dtype(dtype: str | torch.dtype) -> torch.dtype:
         return resolve_dtype(dtype)
     except ValueError as exc:
         raise TraceDiffError(f"--dtype: {exc}") from None
-
-
-def _pixel_entry():  # type: ignore[no-untyped-def]
-    """The per-pixel chain's entry point, or None while it does not exist."""
-    try:
-        module = importlib.import_module(PIXEL_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name == PIXEL_MODULE:
-            return None
-        raise
-    return getattr(module, PIXEL_ENTRY, None)
-
-
-def _call_pixel(entry, config, geometry, writer, device, dtype):  # type: ignore[no-untyped-def]
-    params = inspect.signature(entry).parameters
-    kwargs = {k: v for k, v in (("device", device), ("dtype", dtype)) if k in params}
-    return entry(config, geometry, writer, **kwargs)
 
 
 def capture(argv: Sequence[str], *, args_file: Path | str | None = None, device: str | torch.device = "cpu",
@@ -110,20 +95,28 @@ def capture(argv: Sequence[str], *, args_file: Path | str | None = None, device:
     for text in config.notes:
         note(f"nanoBragg: {text}")
 
-    writer = TraceWriter(stream)
     geometry = build_detector(config, device=dev, dtype=dt)
     for text in geometry.notes:
         note(f"nanoBragg: {text}")
-    emit_detector_trace(geometry, writer, plain=plain)
+    # every input file is read (and checked) here, before the first line is printed
+    setup = prepare(config, geometry, device=dev, dtype=dt)
+    steps = setup.crystal.steps
+    assert steps is not None
 
-    result = CaptureResult(config=config, geometry=geometry, device=dev, dtype=dt, notes=notes)
-    entry = _pixel_entry()
+    writer = TraceWriter(stream)
+    emit_detector_trace(geometry, writer, plain=plain)
+    if plain:
+        emit_detector_summary(geometry, config.interpolate, (config.na, config.nb, config.nc), writer)
+    emit_crystal_trace(steps, writer, plain=plain)
+    if config.trace_pixel is not None and min(config.trace_pixel) >= 0:
+        spixel, fpixel = config.trace_pixel
+        writer.config(f"tracing pixel (spixel={spixel}, fpixel={fpixel})")
+
+    result = CaptureResult(config=config, geometry=geometry, device=dev, dtype=dt, setup=setup, notes=notes)
     if config.trace_pixel is None:
-        note("no -trace_pixel given: only the detector set-up is traced")
-    elif entry is None:
-        note(f"per-pixel chain not available ({PIXEL_MODULE}.{PIXEL_ENTRY}): only the detector set-up is traced")
+        note("no -trace_pixel given: only the set-up is traced")
     else:
-        result.pixel_result = _call_pixel(entry, config, geometry, writer, dev, dt)
-        result.pixel_traced = True
+        result.pixel_result = emit_pixel_trace(config, geometry, writer, device=dev, dtype=dt, setup=setup)
+        result.pixel_traced = bool(result.pixel_result.traced)
     result.lines_written = writer.lines_written
     return result

@@ -41,8 +41,11 @@ def compare_logs(reference: str | Path, candidate: str | Path, options: CompareO
     stream = _Stream(keys, options, ref_info, cand_info)
     ref_batches = iter_batches(reference, keys, ref_info)
     cand_batches = prefetch(iter_batches(candidate, keys, cand_info, aliases=options.aliases))
-    for ref_batch, cand_batch in zip_longest(ref_batches, cand_batches):
-        stream.add(ref_batch, cand_batch)
+    try:
+        for ref_batch, cand_batch in zip_longest(ref_batches, cand_batches):
+            stream.add(ref_batch, cand_batch)
+    finally:
+        cand_batches.close()  # stops the reader thread at once, also on errors
     for info, seen in ((ref_info, stream.ref_seen), (cand_info, stream.cand_seen)):
         if seen == 0:
             raise no_records_error(info)
@@ -59,20 +62,24 @@ def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
     done = object()
     stop = threading.Event()
 
+    def put(item: object) -> bool:
+        """Hand ``item`` over unless the consumer has stopped; False when it has."""
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def work() -> None:
         try:
             for batch in batches:
-                while not stop.is_set():
-                    try:
-                        slots.put(batch, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not put(batch):
                     return
-            slots.put(done)
+            put(done)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            slots.put(exc)
+            put(exc)
 
     thread = threading.Thread(target=work, name="tracediff-prefetch", daemon=True)
     thread.start()
@@ -265,7 +272,8 @@ class _Stream:
             cand_lines=self.cand_info.lines_read, required_missing=required_missing,
         )
         if self.cand_info.ends_mid_line:
-            comparison.notes.append(f"{self.cand_info.path}: the last line has no newline; the run may have been cut short")
+            comparison.cand_truncated = True
+            comparison.notes.append(f"{self.cand_info.path}: ends mid-line (no final newline): the run was cut short")
         if not detail:
             comparison.notes.append(f"{counts.compared} fields compared; only those that did not match are listed (use --all)")
         return comparison

@@ -62,5 +62,5 @@ class CompareOptions:
     waivers: list[Waiver] = field(default_factory=list)
     strict: bool = False
     keep_all: bool = False
-    detail_limit: int = 10_000
+    detail_limit: int = 2_000
     first_only: bool = False

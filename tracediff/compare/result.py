@@ -85,13 +85,17 @@ class Comparison:
     ref_lines: int = 0
     cand_lines: int = 0
     required_missing: int = 0  # reference fields absent from the candidate that it must print
+    cand_truncated: bool = False  # the candidate ends mid-line: the run was cut short
 
     @property
     def failed(self) -> bool:
-        """True when the gate must fail: a divergence, a required missing field, or
-        (with ``strict``) a waiver that matched nothing."""
+        """True when the gate must fail: a divergence, a required missing field, a
+        candidate cut short mid-line, or (with ``strict``) a waiver that matched nothing."""
         missing_fails = self.required_missing > 0 and not self.allow_missing
-        return self.counts.diverged > 0 or missing_fails or (self.strict and bool(self.unused_waivers))
+        return (
+            self.counts.diverged > 0 or missing_fails or self.cand_truncated
+            or (self.strict and bool(self.unused_waivers))
+        )
 
     @property
     def verdict(self) -> str:
@@ -118,5 +122,6 @@ class Comparison:
             "fields": [row.to_json() for row in self.rows],
             "fields_complete": self.rows_complete,
             "unused_waivers": self.unused_waivers,
+            "candidate_truncated": self.cand_truncated,
             "notes": self.notes,
         }

@@ -111,8 +111,8 @@ def split_fields(text: str) -> list[tuple[str, str, str | None]]:
             return [(key, value, None) for key, value in pairs if value]
     if " = " in stripped:
         return _equals_chain(stripped)
-    word, _, rest = stripped.partition(" ")
-    rest = rest.strip()
+    parts = stripped.split(None, 1)
+    word, rest = parts[0], (parts[1].strip() if len(parts) > 1 else "")
     if "=" in word and not rest:
         key, _, value = word.partition("=")  # index-as-key: "[0,1,3]=105.41"
         return [(key, value, None)] if key and value else []

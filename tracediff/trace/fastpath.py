@@ -132,7 +132,10 @@ def _certify(data: bytes, starts: np.ndarray, ends: np.ndarray, exclude: np.ndar
     vs, ve = value_start[idx], ends[idx]
     count = (spaces(vs, ve) + 1).astype(np.int32)
     integral = non_integral(vs, ve) == 0
-    inside = np.cumsum(np.bincount(vs, minlength=n + 1) - np.bincount(ve, minlength=n + 1))[:n] > 0
+    delta = np.zeros(n + 1, dtype=np.int8)  # +1 where a value region starts, -1 after it ends
+    delta[vs] = 1
+    delta[ve] -= 1
+    inside = np.cumsum(delta[:n], dtype=np.int8).view(bool)
     numbers = np.where(inside, b, np.uint8(32)).tobytes().split()
     values = np.array(numbers, dtype=np.bytes_).astype(np.float64) if numbers else np.empty(0)
     if len(values) and integral.any():
@@ -149,7 +152,9 @@ def lines_with_trace(data: bytes, ends: np.ndarray) -> np.ndarray:
     padded = np.concatenate([b, np.zeros(5, dtype=np.uint8)])
     t = np.flatnonzero(b == 84)
     hit = t[(padded[t + 1] == 82) & (padded[t + 2] == 65) & (padded[t + 3] == 67) & (padded[t + 4] == 69)]
-    return np.unique(np.searchsorted(ends, hit))
+    has = np.zeros(len(ends), dtype=bool)
+    has[np.searchsorted(ends, hit)] = True
+    return np.flatnonzero(has)
 
 
 NAME_WIDTH = 48

@@ -25,7 +25,7 @@ from tracediff.trace.fastpath import FastLines, find_fast_lines, lines_with_trac
 from tracediff.trace.log import KIND_CODE, Batch, KeyTable, LogInfo, TraceLog
 from tracediff.trace.values import MATRIX, NAMED, TEXT, ParsedValue, parse_value
 
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 19
 _SCALAR, _INT, _VECTOR = KIND_CODE["scalar"], KIND_CODE["int"], KIND_CODE["vector"]
 
 
