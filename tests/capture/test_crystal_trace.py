@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import math
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,11 @@ import torch
 
 from tracediff import catalogue as cat
 from tracediff.capture.crystal import build_crystal
-from tracediff.capture.crystal_trace import emit_crystal_trace, narrative_conditions, narrative_values
+from tracediff.capture.crystal_trace import (
+    emit_crystal_trace,
+    narrative_conditions,
+    narrative_values,
+)
 from tracediff.capture.emit import TraceWriter, fill_narrative, format_g, format_g_list
 from tracediff.capture.flags import parse_argv
 from tracediff.capture.runner import capture
@@ -48,7 +52,7 @@ ENV_CASES = _cases(Path(ENV_ROOT) if ENV_ROOT else None)
 FIXTURE_CASES = _cases(FIXTURES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def captured(args_file: Path) -> str:
     out = io.StringIO()
     capture([], args_file=args_file, stream=out, notes_stream=io.StringIO())
@@ -75,7 +79,8 @@ def check_case(case: Path, tmp_path: Path) -> None:
     c_lines = c_log.read_text(encoding="utf-8").splitlines()
     py_lines = py_log.read_text(encoding="utf-8").splitlines()
     assert _narrative_text(py_lines) == _narrative_text(c_lines)
-    assert [x for x in py_lines if x.startswith("TRACE_CONFIG:")] == [x for x in c_lines if x.startswith("TRACE_CONFIG:")]
+    banner = [x for x in c_lines if x.startswith("TRACE_CONFIG:")]
+    assert [x for x in py_lines if x.startswith("TRACE_CONFIG:")] == banner
 
     # records: every TRACE / TRACE_CONFIG record of the C, paired by (name, occurrence)
     ref = parse_log(c_log)
@@ -201,7 +206,8 @@ def test_cell_values_before_the_override_and_stale_slots() -> None:
     lengths = [math.sqrt(sum(x * x for x in v)) for v in steps.misset.after]
     assert lengths[2] != steps.slots[2]  # c*: the formula length, not the vector's
     lines = _narrative(steps)
-    assert lines.count(f"TRACE:   c_star = {format_g_list(steps.misset.after[2])} |c_star| = {format_g(steps.slots[2])}") == 1
+    after_c = f"TRACE:   c_star = {format_g_list(steps.misset.after[2])} |c_star| = {format_g(steps.slots[2])}"
+    assert lines.count(after_c) == 1
     assert "TRACE:   misset angles = [10, 20, 30] degrees" in lines
 
 
@@ -290,5 +296,6 @@ def test_bad_input_file_cli_exit_2_and_empty_stdout(run_module, tmp_path: Path) 
     assert result.code == 2
     assert result.stdout == ""
     errors = [x for x in result.stderr.splitlines() if "error" in x]
-    assert errors == [f"tracediff: error: {tmp_path / 'bad.mat'}:1: expected 9 numbers (3 lines of a*, b*, c* "
-                      "components), found 3"]
+    assert errors == [
+        f"tracediff: error: {tmp_path / 'bad.mat'}:1: expected 9 numbers (3 lines of a*, b*, c* components), found 3"
+    ]

@@ -139,6 +139,9 @@ SCENARIOS = {
     "ignored-divergence": (REF, CAND_DIFF, ("--ignore", "hkl*")),
     "loose": (REF, CAND_DIFF, ("--rtol", "0.5")),
     "cut-short": (REF, "TRACE_PY: lambda_meters 1e-10\nTRACE_PY: hkl_frac 0.25 -0.5", ()),
+    # every value printed in full, only the final newline missing: pass or fail, the
+    # counts and the first divergence must say the same as the verdict
+    "no-final-newline": (REF, CAND_SAME.rstrip("\n"), ()),
 }
 
 

@@ -323,11 +323,10 @@ def crystal_cells(config: NanoBraggConfig, real_m: torch.Tensor) -> tuple[float,
     return counts[0], counts[1], counts[2]
 
 
-def build_crystal(config: NanoBraggConfig, matrix: torch.Tensor | None = None) -> Crystal:
+def build_crystal(config: NanoBraggConfig) -> Crystal:
     """The whole set-up of spec 4.1-4.4 from a parsed config (float64, CPU), with the C's printed steps.
 
-    ``matrix``: the ``-mat`` file's numbers when the caller has already read them
-    (:func:`read_matrix_file`); otherwise the file is read here.
+    Reads the ``-mat`` file (a bad one raises :class:`TraceDiffError` with its file and line).
     """
     stars: torch.Tensor | None = None
     cell_volume: float | None = None
@@ -337,7 +336,7 @@ def build_crystal(config: NanoBraggConfig, matrix: torch.Tensor | None = None) -
     if cell is not None:
         stars, cell_volume, slots = cell_setup(cell)
     if config.matfile is not None:
-        raw = matrix if matrix is not None else read_matrix_file(config.matfile)
+        raw = read_matrix_file(config.matfile)
         stars = reciprocal_from_matrix(raw, config.lambda0)
         slots = _lengths(stars)
         matrix_steps = MatrixSteps(

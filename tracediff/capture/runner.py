@@ -23,9 +23,14 @@ import torch
 from tracediff.capture.bundle import import_location_notes
 from tracediff.capture.crystal_trace import emit_crystal_trace
 from tracediff.capture.detector import DetectorGeometry, build_detector, resolve_dtype
-from tracediff.capture.detector_trace import emit_detector_trace, emit_detector_summary
+from tracediff.capture.detector_trace import emit_detector_summary, emit_detector_trace
 from tracediff.capture.emit import TraceWriter
-from tracediff.capture.flags import NanoBraggConfig, check_runnable, parse_argv, read_args_file
+from tracediff.capture.flags import (
+    NanoBraggConfig,
+    check_runnable,
+    parse_argv,
+    read_args_file,
+)
 from tracediff.capture.pixel import emit_pixel_trace
 from tracediff.capture.pixel_setup import PixelSetup, prepare
 from tracediff.errors import TraceDiffError

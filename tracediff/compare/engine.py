@@ -273,7 +273,7 @@ class _Stream:
         )
         if self.cand_info.ends_mid_line:
             comparison.cand_truncated = True
-            comparison.notes.append(f"{self.cand_info.path}: ends mid-line (no final newline): the run was cut short")
+            comparison.notes.append(f"{self.cand_info.path}: ends mid-line (no final newline): was the run cut short?")
         if not detail:
             comparison.notes.append(f"{counts.compared} fields compared; only those that did not match are listed (use --all)")
         return comparison

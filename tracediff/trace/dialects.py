@@ -32,6 +32,7 @@ SIDE_MARKERS = ("C", "PY")
 
 _PAIR_RE = regex.compile(r"(?P<key>[A-Za-z_][\w.\[\]]*)=(?P<value>.*?)(?=\s+[A-Za-z_][\w.\[\]]*=|\s*$)")
 _KEY_UNIT_RE = regex.compile(r"^(?P<key>.*?)\s*\((?P<unit>[^()]*)\)$")
+_LEADING_UNIT_RE = regex.compile(r"^\((?P<unit>[^()\s]+)\)\s+(?=\S)")
 _VALUE_START_RE = regex.compile(r"^[\[(]?\s*[-+]?(?:\d|\.\d|(?i:nan|inf))")
 
 
@@ -108,7 +109,7 @@ def split_fields(text: str) -> list[tuple[str, str, str | None]]:
     if not text.startswith((" ", "\t")) or "=" in stripped.split(None, 1)[0]:
         pairs = _all_pairs(stripped)
         if pairs is not None:
-            return [(key, value, None) for key, value in pairs if value]
+            return [(key, value, None) for key, value in pairs if key and value]
     if " = " in stripped:
         return _equals_chain(stripped)
     parts = stripped.split(None, 1)
@@ -118,9 +119,13 @@ def split_fields(text: str) -> list[tuple[str, str, str | None]]:
         return [(key, value, None)] if key and value else []
     if _VALUE_START_RE.match(stripped):
         return [("value", stripped, None)]  # a bare value: "TRACE_PY_H_COORDS: [1, 2, 3]"
-    if not rest:
+    word = word.rstrip(":=")
+    if not rest or not word:
         return []
-    return [(word.rstrip(":="), rest, None)]
+    unit_match = _LEADING_UNIT_RE.match(rest)  # "Airpath (m) 0.5": the unit stands in the key
+    if unit_match and canonical_unit(unit_match["unit"]):
+        return [(word, rest[unit_match.end():], canonical_unit(unit_match["unit"]))]
+    return [(word, rest, None)]
 
 
 def _equals_chain(text: str) -> list[tuple[str, str, str | None]]:

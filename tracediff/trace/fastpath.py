@@ -118,7 +118,6 @@ def _certify(data: bytes, starts: np.ndarray, ends: np.ndarray, exclude: np.ndar
     lo, hi = np.minimum(value_start, n), np.minimum(ends, n)
     ok = (
         candidate
-        & (ends - value_start < 1 << 20)  # huge lines (a million numbers) take the general path
         & (name_end > name_start) & (value_start < ends)
         & (spaces(name_start, name_end) == 0) & (name_end - name_start <= NAME_WIDTH)
         & ~_DIGITS[padded[name_start]]
