@@ -59,10 +59,11 @@ def _rows(comparison: Comparison, diverged_only: bool) -> list[FieldResult]:
     return comparison.rows
 
 
-def render_table(comparison: Comparison, *, diverged_only: bool = False, width: int = 160, color: bool = False, **_: object) -> str:
+def render_table(comparison: Comparison, *, diverged_only: bool = False, width: int = 200, color: bool = False, **_: object) -> str:
     table = Table(title=None, show_lines=False, expand=False)
     for name, style in (("status", None), ("field", "bold"), ("ref line", "dim"), ("cand line", "dim"),
-                        ("reference", None), ("candidate", None), ("abs err", None), ("rel err", None), ("digits", None)):
+                        ("reference", None), ("candidate", None), ("abs err", None), ("rel err", None), ("digits", None),
+                        ("decided by", "dim")):
         table.add_column(name, style=style, overflow="fold")
     for row in _rows(comparison, diverged_only):
         status = row.status.upper() if row.status != "only_in_cand" else "EXTRA"
@@ -73,6 +74,7 @@ def render_table(comparison: Comparison, *, diverged_only: bool = False, width: 
             fmt_value(row.ref_value, 48), fmt_value(row.cand_value, 48),
             fmt_error(row.abs_error), fmt_error(row.rel_error),
             "" if row.digits is None else str(row.digits),
+            row.note or row.rule,
         )
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, color_system="auto" if color else None)
