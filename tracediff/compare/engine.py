@@ -9,9 +9,6 @@ decided at the end, when every candidate value they may refer to has been seen.
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
@@ -21,13 +18,14 @@ import numpy as np
 from tracediff.compare.judge import significant_digits
 from tracediff.compare.options import CompareOptions, Waiver
 from tracediff.compare.pairs import judge_pairs
+from tracediff.compare.reader import read_concurrently
 from tracediff.compare.result import (
     DIVERGED, EXTRA, MATCH, MISSING, WAIVED, Comparison, Counts, FieldResult,
 )
 from tracediff.compare.rules import KeyRules
 from tracediff.compare.waivers import CandidateMemory, waiver_applies
 from tracediff.trace.log import Batch, KeyTable, LogInfo
-from tracediff.trace.parser import iter_batches, no_records_error
+from tracediff.trace.parser import no_records_error
 from tracediff.trace.values import NAMED, ParsedValue
 
 MAX_ROWS_WITHOUT_ALL = 1000
@@ -39,60 +37,19 @@ def compare_logs(reference: str | Path, candidate: str | Path, options: CompareO
     keys = KeyTable()
     ref_info, cand_info = LogInfo(Path(reference)), LogInfo(Path(candidate))
     stream = _Stream(keys, options, ref_info, cand_info)
-    ref_batches = iter_batches(reference, keys, ref_info)
-    cand_batches = prefetch(iter_batches(candidate, keys, cand_info, aliases=options.aliases))
+    # both logs are parsed concurrently (child processes where possible); this process judges
+    ref_batches = read_concurrently(reference, keys, ref_info, {})
+    cand_batches = read_concurrently(candidate, keys, cand_info, options.aliases)
     try:
         for ref_batch, cand_batch in zip_longest(ref_batches, cand_batches):
             stream.add(ref_batch, cand_batch)
-    finally:
-        cand_batches.close()  # stops the reader thread at once, also on errors
+    finally:  # stop the readers at once, also on errors
+        ref_batches.close()
+        cand_batches.close()
     for info, seen in ((ref_info, stream.ref_seen), (cand_info, stream.cand_seen)):
         if seen == 0:
             raise no_records_error(info)
     return stream.finish()
-
-
-def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
-    """Read ``batches`` in a background thread, ``depth`` ahead.
-
-    Most of a chunk's parsing runs in numpy with the GIL released, so the candidate is
-    read while the main thread reads the reference and judges.  Errors are re-raised here.
-    """
-    slots: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
-
-    def put(item: object) -> bool:
-        """Hand ``item`` over unless the consumer has stopped; False when it has."""
-        while not stop.is_set():
-            try:
-                slots.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            for batch in batches:
-                if not put(batch):
-                    return
-            put(done)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            put(exc)
-
-    thread = threading.Thread(target=work, name="tracediff-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = slots.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
 
 
 @dataclass

@@ -14,6 +14,7 @@ for its name.  Any line it does not certify goes to the general path.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ _NUMBER, _NON_INTEGRAL = 1, 2
 _CLASS = np.zeros(256, dtype=np.uint8)
 _CLASS[np.frombuffer(b"0123456789-+ ", np.uint8)] = _NUMBER
 _CLASS[np.frombuffer(b".eE", np.uint8)] = _NUMBER | _NON_INTEGRAL
+_CLASS_TABLE = _CLASS.tobytes()  # for bytes.translate, several times faster than np.take
 _DIGITS = np.zeros(256, dtype=bool)
 _DIGITS[np.frombuffer(b"0123456789", np.uint8)] = True
 
@@ -103,25 +105,22 @@ def _certify(data: bytes, starts: np.ndarray, ends: np.ndarray, exclude: np.ndar
     spaced = padded[colon + 1] == 32
     name_start = np.where(spaced, colon + 2, colon + 1)
     space_positions = np.flatnonzero(b == 32)
-    equals = np.flatnonzero(b == 61)
+    keyed = candidate & ~spaced  # TAG:name=values lines need the '=' positions
+    equals = np.flatnonzero(b == 61) if keyed.any() else np.empty(0, dtype=np.int64)
     name_end = np.where(
         spaced,
         _next_at_or_after(space_positions, name_start, ends),
         _next_at_or_after(equals, name_start, ends),
     )
     value_start = name_end + 1
-    cls = np.take(_CLASS, b)
-    non_number = _Counter(cls == 0)
     spaces = _Counter(positions=space_positions)
     double_space = _Counter(positions=space_positions[:-1][np.diff(space_positions) == 1])
-    non_integral = _Counter(cls & _NON_INTEGRAL)
     lo, hi = np.minimum(value_start, n), np.minimum(ends, n)
     ok = (
         candidate
         & (name_end > name_start) & (value_start < ends)
         & (spaces(name_start, name_end) == 0) & (name_end - name_start <= NAME_WIDTH)
         & ~_DIGITS[padded[name_start]]
-        & (non_number(lo, hi) == 0)
         & (double_space(lo, np.maximum(hi - 1, lo)) == 0)
         & (padded[value_start] != 32) & (padded[np.maximum(ends - 1, 0)] != 32)
     )
@@ -129,20 +128,44 @@ def _certify(data: bytes, starts: np.ndarray, ends: np.ndarray, exclude: np.ndar
         ok[exclude] = False
     idx = np.flatnonzero(ok)
     vs, ve = value_start[idx], ends[idx]
+    # per value region, with one pass each: any byte that is no number character, any '.eE'
+    cls = np.frombuffer(data.translate(_CLASS_TABLE) + b"\0", dtype=np.uint8)
+    bounds = np.empty(2 * len(idx), dtype=np.int64)
+    bounds[0::2], bounds[1::2] = vs, ve
+    if len(idx):
+        numeric = np.minimum.reduceat(cls, bounds)[0::2] > 0
+        integral = (np.bitwise_or.reduceat(cls, bounds)[0::2] & _NON_INTEGRAL) == 0
+        if not numeric.all():
+            ok[idx[~numeric]] = False
+            idx, vs, ve, integral = idx[numeric], vs[numeric], ve[numeric], integral[numeric]
+    else:
+        integral = np.zeros(0, dtype=bool)
     count = (spaces(vs, ve) + 1).astype(np.int32)
-    integral = non_integral(vs, ve) == 0
     delta = np.zeros(n + 1, dtype=np.int8)  # +1 where a value region starts, -1 after it ends
     delta[vs] = 1
     delta[ve] -= 1
     inside = np.cumsum(delta[:n], dtype=np.int8).view(bool)
-    numbers = np.where(inside, b, np.uint8(32)).tobytes().split()
-    values = np.array(numbers, dtype=np.bytes_).astype(np.float64) if numbers else np.empty(0)
+    values = _parse_numbers(np.where(inside, b, np.uint8(32)).tobytes(), int(count.sum()))
     if len(values) and integral.any():
         # integers a double cannot hold exactly go to the general path, which keeps their digits
         big = np.maximum.reduceat(np.abs(values), np.r_[0, np.cumsum(count)[:-1]]) >= 2.0**53
         if (big & integral).any():
             raise _Redo(idx[big & integral])
     return FastLines(idx, tag_len[idx], name_start[idx], name_end[idx], count, integral, values, ok)
+
+
+def _parse_numbers(text: bytes, expected: int) -> np.ndarray:
+    """All whitespace-separated numbers of ``text`` as float64, in one C-level pass.
+
+    A token the byte test let through but that is no number (``1e``, ``-``) stops
+    numpy early; then ValueError sends the chunk's lines to the general path.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        values = np.fromstring(text, dtype=np.float64, sep=" ")  # noqa: NPY201 - text mode is supported
+    if len(values) != expected:
+        raise ValueError("a token is not a number")
+    return values
 
 
 def lines_with_trace(data: bytes, ends: np.ndarray) -> np.ndarray:
@@ -156,31 +179,56 @@ def lines_with_trace(data: bytes, ends: np.ndarray) -> np.ndarray:
     return np.flatnonzero(has)
 
 
-NAME_WIDTH = 48
+NAME_WIDTH = 48  # a multiple of 8: names are hashed as 64-bit words
+
+
+_HASH_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53], dtype=np.uint64,
+)
+
+
+def _group(data: bytes, start: np.ndarray, length: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Group names of at most ``width`` bytes: a 64-bit hash per name, then exact check.
+
+    Returns ``(first, inverse)``: the position of one name of each group, and each name's
+    group.  Names whose hash collides with a different name (never seen in practice) are
+    separated by comparing their bytes.
+    """
+    padded = np.concatenate([np.frombuffer(data, dtype=np.uint8), np.zeros(width, dtype=np.uint8)])
+    cols = np.arange(width)
+    window = padded[start[:, None] + cols[None, :]]
+    window[cols[None, :] >= length[:, None]] = 0
+    words = window.view(np.uint64)
+    with np.errstate(over="ignore"):
+        hashes = (words * _HASH_MULTIPLIERS[: words.shape[1]]).sum(axis=1, dtype=np.uint64)
+    hashes ^= length.astype(np.uint64)
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    if not np.array_equal(window, window[first[inverse]]):  # a collision: group by the bytes
+        rows = np.ascontiguousarray(window).view(f"V{width}").ravel()
+        _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+        inverse = inverse.ravel()
+    return first, inverse
 
 
 def name_codes(data: bytes, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
     """Group equal names without a Python loop per record.
 
-    Returns, for each record, an index into the list of distinct names (as bytes).  Names
-    longer than NAME_WIDTH bytes are grouped by their text in Python (rare).
+    Returns, for each record, an index into the list of distinct names (as bytes).  Short
+    names (most) are grouped through a narrow window; names up to NAME_WIDTH bytes through
+    a wide one.
     """
-    b = np.frombuffer(data, dtype=np.uint8)
-    padded = np.concatenate([b, np.zeros(NAME_WIDTH, dtype=np.uint8)])
     length = end - start
-    short = length <= NAME_WIDTH
-    cols = np.arange(NAME_WIDTH)
-    window = padded[start[:, None] + cols[None, :]]
-    window[cols[None, :] >= length[:, None]] = 0
-    rows = np.ascontiguousarray(window).view(f"V{NAME_WIDTH}").ravel()
-    uniq, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-    names = [data[start[i]:end[i]] for i in first.tolist()]
-    codes = inverse.astype(np.int64).ravel()
-    for i in np.flatnonzero(~short).tolist():  # long names: exact text
-        name = data[start[i]:end[i]]
-        if name not in names:
-            names.append(name)
-        codes[i] = names.index(name)
+    codes = np.zeros(len(start), dtype=np.int64)
+    names: list[bytes] = []
+    for group in (np.flatnonzero(length <= 24), np.flatnonzero(length > 24)):
+        if len(group) == 0:
+            continue
+        width = 24 if length[group[0]] <= 24 else NAME_WIDTH
+        first, inverse = _group(data, start[group], length[group], width)
+        codes[group] = inverse + len(names)
+        names += [data[start[group[i]]:end[group[i]]] for i in first.tolist()]
     return codes, names
 
 

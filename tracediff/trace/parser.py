@@ -255,7 +255,8 @@ def iter_batches(
                     carry, data = b"\r", data[:-1]
                 else:
                     carry = b""
-                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                if b"\r" in data:
+                    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
                 cut = data.rfind(b"\n")
                 if cut < 0:
                     carry = data + carry

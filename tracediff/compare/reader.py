@@ -1,0 +1,123 @@
+"""Read the candidate log concurrently with the reference.
+
+Parsing is mostly Python-level byte work that holds the GIL, so a thread barely helps;
+where ``fork`` exists the candidate is parsed in a child process that streams its
+batches through a pipe (numpy arrays pickle cheaply), and the parent turns the child's
+field ids into its own.  Elsewhere a reader thread keeps one or two batches ready.
+Either way the reader stops as soon as the consumer does, also on errors.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from tracediff.errors import TraceDiffError
+from tracediff.trace.log import Batch, KeyTable, LogInfo
+from tracediff.trace.parser import iter_batches
+
+_INFO_FIELDS = ("lines_read", "skipped", "chars", "ends_mid_line", "tags", "units")
+
+
+def read_concurrently(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict[str, str]) -> Iterator[Batch]:
+    """The batches of ``path``, parsed ahead of the consumer (a process where possible)."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return _from_process(path, keys, info, aliases)
+    return prefetch(iter_batches(path, keys, info, aliases=aliases))
+
+
+def _child(path: str, aliases: dict[str, str], conn) -> None:  # type: ignore[no-untyped-def]
+    keys, info = KeyTable(), LogInfo(Path(path))
+    sent = 0
+    try:
+        for batch in iter_batches(path, keys, info, aliases=aliases):
+            new = list(zip(keys.families[sent:], keys.fields[sent:]))
+            sent = len(keys)
+            conn.send(("batch", new, list(info.tags), list(info.units), batch))
+        conn.send(("done", {name: getattr(info, name) for name in _INFO_FIELDS}))
+    except TraceDiffError as exc:
+        conn.send(("error", exc.reason, None if exc.path is None else str(exc.path), exc.line))
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _from_process(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict[str, str]) -> Iterator[Batch]:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(str(path), aliases, send), daemon=True, name="tracediff-reader")
+    child.start()
+    send.close()
+    remap = np.zeros(0, dtype=np.int32)
+    try:
+        while True:
+            try:
+                message = receive.recv()
+            except EOFError:
+                raise TraceDiffError("the reader process stopped unexpectedly", path) from None
+            kind = message[0]
+            if kind == "batch":
+                _, new, tags, units, batch = message
+                if new:
+                    remap = np.concatenate([remap, np.array([keys.id(f, n) for f, n in new], dtype=np.int32)])
+                info.tags, info.units = tags, units
+                batch.key = remap[batch.key] if len(batch) else batch.key
+                yield batch
+            elif kind == "done":
+                for name, value in message[1].items():
+                    setattr(info, name, value)
+                return
+            elif kind == "error":
+                raise TraceDiffError(message[1], message[2], message[3])
+            else:
+                raise RuntimeError(f"reading {path} failed: {message[1]}")
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+    """Read ``batches`` in a background thread, ``depth`` ahead; errors re-raised here."""
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        """Hand ``item`` over unless the consumer has stopped; False when it has."""
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+            put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            put(exc)
+
+    thread = threading.Thread(target=work, name="tracediff-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
