@@ -226,3 +226,21 @@ def test_alignment_holds_in_long_logs_printed_in_another_order(tmp_path):
     assert result.exit_code == 1
     assert (result.counts.compared, result.counts.only_in_ref, result.counts.diverged) == (60_000, 40_000, 0)
     assert (result.first_divergence.field, result.first_divergence.ref_line) == ("g60000", 2 * 60_000 + 1)
+
+
+def test_first_stops_reading_at_a_settled_first_divergence(tmp_path):
+    """--first: once nothing read later can precede it, the divergence is reported at once."""
+    from tracediff.compare.engine import compare_logs
+    from tracediff.compare.options import CompareOptions
+
+    ref = tmp_path / "ref.log"
+    cand = tmp_path / "cand.log"
+    n = 200_000
+    ref.write_text("".join(f"TRACE_C: f{i % 50} {i}.5\n" for i in range(n)))
+    cand.write_text("".join(f"TRACE_PY: f{i % 50} {i + (1 if i == 10 else 0)}.5\n" for i in range(n)))
+    full = compare_logs(ref, cand, CompareOptions())
+    first = compare_logs(ref, cand, CompareOptions(first_only=True))
+    assert full.counts.compared == n and full.counts.diverged == 1
+    assert first.first_divergence.ref_line == full.first_divergence.ref_line == 11
+    assert first.counts.diverged == 1 and first.counts.compared < n  # stopped early
+    assert first.exit_code == 1

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 from tracediff.capture.crystal import CrystalSteps, Triple
 from tracediff.capture.emit import TraceWriter
-from tracediff.capture.flags import RTD
+from tracediff.capture.nanobragg_config import RTD
 from tracediff.catalogue import narrative_lines
 
 Value = Sequence[float] | float

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import torch
 
 from tracediff.capture.conventions import BeamInputs, Convention, convention
-from tracediff.capture.flags import NanoBraggConfig
+from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.rotations import (
     Matrix, cross, dot, rotate_axis, rotate_xyz, rotation_matrices, unitize,
 )

@@ -16,7 +16,7 @@ import torch
 
 from tracediff.capture.crystal import Crystal, build_crystal
 from tracediff.capture.detector import DetectorGeometry
-from tracediff.capture.flags import NanoBraggConfig
+from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.hkl import HklTable, read_hkl
 from tracediff.capture.lattice import CrystalShape
 from tracediff.capture.mosaic import mosaic_matrices

@@ -31,7 +31,7 @@ import torch
 
 from tracediff.capture.detector import DetectorGeometry
 from tracediff.capture.emit import TraceWriter
-from tracediff.capture.flags import RTD
+from tracediff.capture.nanobragg_config import RTD
 from tracediff.capture.lattice import CrystalShape
 from tracediff.capture.pixel_setup import R_E_SQR, PixelSetup
 from tracediff.catalogue import block_fields

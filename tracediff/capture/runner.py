@@ -26,7 +26,6 @@ from tracediff.capture.detector import DetectorGeometry, build_detector, resolve
 from tracediff.capture.detector_trace import emit_detector_summary, emit_detector_trace
 from tracediff.capture.emit import TraceWriter
 from tracediff.capture.flags import (
-    NanoBraggConfig,
     check_runnable,
     parse_argv,
     read_args_file,

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tracediff.capture.flags import NanoBraggConfig
+from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.rotations import cross, rotate_axis, unitize
 from tracediff.errors import TraceDiffError
 

@@ -43,6 +43,8 @@ def compare_logs(reference: str | Path, candidate: str | Path, options: CompareO
     try:
         for ref_batch, cand_batch in zip_longest(ref_batches, cand_batches):
             stream.add(ref_batch, cand_batch)
+            if stream.settled_first():
+                break  # --first: nothing read later can come before this divergence
     finally:  # stop the readers at once, also on errors
         ref_batches.close()
         cand_batches.close()
@@ -104,6 +106,7 @@ class _Stream:
         self.failures: list[tuple[int, FieldResult]] = []
         self.extras: list[FieldResult] = []
         self.optional_missing = 0
+        self.stopped_early = False
         self.memory = CandidateMemory(options.waivers)
         self.memory.bind(keys)
 
@@ -177,9 +180,22 @@ class _Stream:
             rule=self.rules.describe[k],
         )
 
+    def settled_first(self) -> bool:
+        """With ``first_only``: a divergence no later record can precede or waive."""
+        if not self.options.first_only or not self.failures:
+            return False
+        index, row = min(self.failures, key=lambda item: item[0])
+        if row.status != DIVERGED or any(w.matches(row.field, row.occurrence) for w in self.options.waivers):
+            return False
+        pending = self.pending_ref.index
+        if len(pending) and int(pending.min()) < index:
+            return False
+        self.stopped_early = True
+        return True
+
     def finish(self) -> Comparison:
         self.rules.update()
-        ref = self.pending_ref.batch
+        ref = self.pending_ref.batch if not self.stopped_early else Batch.empty()
         offset = ref.offset
         optional_tags = {t for t, name in enumerate(self.ref_info.tags) if name in self.options.optional_tags}
         required_missing = 0
@@ -191,7 +207,7 @@ class _Stream:
             self.failures.append((int(self.pending_ref.index[i]), row))
             required_missing += 0 if optional else 1
         self._apply_waivers()
-        cand = self.pending_cand.batch
+        cand = self.pending_cand.batch if not self.stopped_early else Batch.empty()
         extra_idx = np.flatnonzero(self.rules.selected[cand.key])
         self.counts.only_in_cand = len(extra_idx)
         cand_offset = cand.offset
@@ -231,7 +247,9 @@ class _Stream:
         if self.cand_info.ends_mid_line:
             comparison.cand_truncated = True
             comparison.notes.append(f"{self.cand_info.path}: ends mid-line (no final newline): was the run cut short?")
-        if not detail:
+        if self.stopped_early:
+            comparison.notes.append("--first: stopped at the first divergence; the counts cover the fields read so far")
+        elif not detail:
             comparison.notes.append(f"{counts.compared} fields compared; only those that did not match are listed (use --all)")
         return comparison
 
