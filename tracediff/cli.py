@@ -7,7 +7,6 @@ and ``profile`` never import torch.
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path

@@ -39,9 +39,9 @@ from pathlib import Path
 
 import torch
 
-from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.hkl import FLOAT_TOKEN, CScanner
 from tracediff.capture.mosaic import random_misset
+from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.rotations import cross, dot, magnitude, rotate_xyz
 from tracediff.errors import TraceDiffError
 

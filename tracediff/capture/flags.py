@@ -47,23 +47,16 @@ from tracediff.capture.flag_values import (
     ANGSTROM, DEG, DMIN, ENERGY, FLOAT, INT, MEGA, MM, MRAD, NEG_INT, PATH, PERCENT, UM, UM_DIV, WORD, Reader, c_atof,
     c_atoi, is_number,
 )
-from tracediff.capture.nanobragg_config import (
-    CONVENTIONS, M_1_PI, PIVOTS, RTD, XTAL_SHAPES, NanoBraggConfig, Vec3,
-)
+from tracediff.capture.nanobragg_config import CONVENTIONS, M_1_PI, PIVOTS, RTD, XTAL_SHAPES, NanoBraggConfig, Vec3
 from tracediff.capture.parse_state import ParseState, initial_state
 from tracediff.capture.post_parse import resolve
 from tracediff.errors import TraceDiffError
 
-__all__ = [
-    # the config
-    "CONVENTIONS", "M_1_PI", "PIVOTS", "RTD", "XTAL_SHAPES", "NanoBraggConfig", "Vec3",
-    # value readers
-    "ANGSTROM", "DEG", "DMIN", "ENERGY", "FLOAT", "INT", "MEGA", "MM", "MRAD", "NEG_INT", "PATH", "PERCENT",
-    "UM", "UM_DIV", "WORD", "Reader", "c_atof", "c_atoi", "is_number",
-    # the flag table
-    "FLAG_ARITY", "FLAG_TABLE", "HARMLESS_OVERLAPS", "IGNORED_FLAGS", "Effect", "FlagRule", "Pattern", "R",
-    # parsing
-    "check_runnable", "parse_args_file", "parse_argv", "read_args_file",
+__all__ = [  # everything importable from here before the split, plus the parse functions
+    "ANGSTROM", "CONVENTIONS", "DEG", "DMIN", "ENERGY", "FLAG_ARITY", "FLAG_TABLE", "FLOAT", "HARMLESS_OVERLAPS",
+    "IGNORED_FLAGS", "INT", "MEGA", "MM", "MRAD", "M_1_PI", "NEG_INT", "PATH", "PERCENT", "PIVOTS", "RTD", "UM",
+    "UM_DIV", "WORD", "XTAL_SHAPES", "Effect", "FlagRule", "NanoBraggConfig", "Pattern", "R", "Reader", "Vec3",
+    "c_atof", "c_atoi", "check_runnable", "is_number", "parse_args_file", "parse_argv", "read_args_file",
 ]
 
 

@@ -53,9 +53,9 @@ import torch
 
 from tracediff.capture.detector import DetectorGeometry, pixel_position
 from tracediff.capture.emit import TraceWriter
-from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.hkl import HklTable, interpolated_f, interpolation_out_of_range, nearest_f
 from tracediff.capture.lattice import LatticeFactors, lattice_factor, round_half_down
+from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.pixel_setup import R_E_SQR, PixelSetup, prepare
 from tracediff.capture.pixel_trace import PixelTracer, trace_records, write_records
 from tracediff.capture.rotations import cross, dot, magnitude, rotate_axis, rotate_umat, unitize

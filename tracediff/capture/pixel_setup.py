@@ -16,10 +16,10 @@ import torch
 
 from tracediff.capture.crystal import Crystal, build_crystal
 from tracediff.capture.detector import DetectorGeometry
-from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.hkl import HklTable, read_hkl
 from tracediff.capture.lattice import CrystalShape
 from tracediff.capture.mosaic import mosaic_matrices
+from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.sources import Sources, build_sources
 from tracediff.errors import TraceDiffError
 

@@ -31,8 +31,8 @@ import torch
 
 from tracediff.capture.detector import DetectorGeometry
 from tracediff.capture.emit import TraceWriter
-from tracediff.capture.nanobragg_config import RTD
 from tracediff.capture.lattice import CrystalShape
+from tracediff.capture.nanobragg_config import RTD
 from tracediff.capture.pixel_setup import R_E_SQR, PixelSetup
 from tracediff.catalogue import block_fields
 

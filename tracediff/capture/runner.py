@@ -30,6 +30,7 @@ from tracediff.capture.flags import (
     parse_argv,
     read_args_file,
 )
+from tracediff.capture.nanobragg_config import NanoBraggConfig
 from tracediff.capture.pixel import emit_pixel_trace
 from tracediff.capture.pixel_setup import PixelSetup, prepare
 from tracediff.errors import TraceDiffError

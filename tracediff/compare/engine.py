@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from tracediff.compare.judge import significant_digits
-from tracediff.compare.options import CompareOptions, Waiver
+from tracediff.compare.options import CompareOptions
 from tracediff.compare.pairs import judge_pairs
 from tracediff.compare.reader import read_concurrently
 from tracediff.compare.result import (
@@ -24,7 +24,7 @@ from tracediff.compare.result import (
 )
 from tracediff.compare.rules import KeyRules
 from tracediff.compare.waivers import CandidateMemory, waiver_applies
-from tracediff.trace.log import Batch, KeyTable, LogInfo
+from tracediff.trace.log import Batch, KeyTable, LogInfo, value_at
 from tracediff.trace.parser import no_records_error
 from tracediff.trace.values import NAMED, ParsedValue
 
@@ -83,14 +83,7 @@ def _codes(batch: Batch) -> np.ndarray:
 
 
 def _value(batch: Batch, i: int, offset: np.ndarray, info: LogInfo) -> ParsedValue:
-    extra = batch.extras.get(i)
-    if extra is not None:
-        return extra
-    numbers = tuple(batch.values[offset[i]:offset[i] + batch.count[i]].tolist())
-    kind = "scalar" if batch.kind[i] == 0 else ("int" if batch.kind[i] == 1 else "vector")
-    unit = info.units[batch.unit[i]] if batch.unit[i] >= 0 else None
-    return ParsedValue(kind, numbers, () if len(numbers) == 1 and kind != "vector" else (len(numbers),),
-                       unit=unit, integral=bool(batch.integral[i]))
+    return value_at(batch, i, offset, info.units)
 
 
 class _Stream:
@@ -105,7 +98,6 @@ class _Stream:
         self.rows: list[tuple[int, FieldResult]] = []  # (reference index, row)
         self.failures: list[tuple[int, FieldResult]] = []
         self.extras: list[FieldResult] = []
-        self.optional_missing = 0
         self.stopped_early = False
         self.memory = CandidateMemory(options.waivers)
         self.memory.bind(keys)
@@ -177,7 +169,7 @@ class _Stream:
             cand_line=int(cand.line[j]) if cand is not None else None,
             ref_value=_value(ref, i, ref_offset, self.ref_info),
             cand_value=_value(cand, j, cand_offset, self.cand_info) if cand is not None else None,
-            rule=self.rules.describe[k],
+            rule=self.rules.describe[k], rtol=float(self.rules.rtol[k]), atol=float(self.rules.atol[k]),
         )
 
     def settled_first(self) -> bool:

@@ -31,6 +31,8 @@ class FieldResult:
     note: str = ""
     sub: str | None = None  # the divergent named sub-value
     component: int | None = None  # index of the divergent number in a vector or matrix
+    rtol: float = 1e-9  # the tolerance that applied (waiver conditions use it too)
+    atol: float = 0.0
 
     @property
     def label(self) -> str:

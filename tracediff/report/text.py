@@ -81,7 +81,7 @@ def render_table(comparison: Comparison, *, diverged_only: bool = False, width: 
     console.print(headline(comparison), markup=False, highlight=False)
     console.print(table)
     if not comparison.rows_complete:
-        console.print(f"(showing the fields that did not match; use --all for every row)", markup=False)
+        console.print("(showing the fields that did not match; use --all for every row)", markup=False)
     for note in comparison.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
     for waiver in comparison.unused_waivers:

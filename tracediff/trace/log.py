@@ -119,9 +119,19 @@ class Batch:
                       unit=np.int16, count=np.int32, occurrence=np.int32)
         return Batch(**{n: np.empty(0, dtype=d) for n, d in dtypes.items()}, values=np.empty(0), extras={})
 
-    def numbers_at(self, i: int) -> np.ndarray:
-        start = int(self.count[:i].sum())
-        return self.values[start:start + int(self.count[i])]
+
+
+def value_at(batch: Batch, i: int, offset: np.ndarray, units: list[str]) -> ParsedValue:
+    """Record ``i`` of ``batch`` as a :class:`ParsedValue` (``offset``: the batch's offsets)."""
+    extra = batch.extras.get(i)
+    if extra is not None:
+        return extra
+    kind = KINDS[int(batch.kind[i])]
+    start = int(offset[i])
+    numbers = tuple(batch.values[start:start + int(batch.count[i])].tolist())
+    unit = units[batch.unit[i]] if batch.unit[i] >= 0 else None
+    shape = () if kind in ("scalar", "int") else (len(numbers),)
+    return ParsedValue(kind, numbers, shape, unit=unit, integral=bool(batch.integral[i]))
 
 
 @dataclass
@@ -172,14 +182,7 @@ class TraceLog(Batch):
         return self.keys.families[int(self.key[i])]
 
     def parsed_value(self, i: int) -> ParsedValue:
-        extra = self.extras.get(i)
-        if extra is not None:
-            return extra
-        kind = KINDS[int(self.kind[i])]
-        unit = self.info.units[self.unit[i]] if self.unit[i] >= 0 and self.info else None
-        numbers = tuple(self.numbers(i).tolist())
-        shape = () if kind in ("scalar", "int") else (len(numbers),)
-        return ParsedValue(kind, numbers, shape, unit=unit, integral=bool(self.integral[i]))
+        return value_at(self, i, self.offset, self.info.units if self.info else [])
 
     def record(self, i: int) -> Record:
         return Record(
