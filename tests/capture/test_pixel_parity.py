@@ -15,14 +15,16 @@ The phi carry-over cases (``-phi 0`` with several phi steps, spec Q14 / INDEX C1
 the first divergence (in the C's print order) must be a crystal-orientation field
 (``rot_a_angstroms``, ``hkl_frac`` or ``k_frac``), with every field before it in agreement.
 
-A tiny regex reader stands in for the compare library until it lands.
+Both traces are read by the project's parser (:func:`tracediff.trace.parser.parse_log`), records
+keyed by (family, field, occurrence). The untagged ``DETECTOR_*`` lines carry no ``TRACE`` tag, so
+the parser passes them over: they are split off by name here and their values read by the parser's
+value reader (:func:`tracediff.trace.values.parse_value`).
 """
 
 from __future__ import annotations
 
 import io
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,21 +33,24 @@ import torch
 
 from tracediff.capture.rotations import rotate_axis
 from tracediff.capture.runner import CaptureResult, capture
-from tracediff.catalogue import FieldSpec, block_fields, detector_blocks
+from tracediff.catalogue import FIELDS, FieldSpec, block_fields, detector_blocks
+from tracediff.trace.parser import parse_log
+from tracediff.trace.record import Record
+from tracediff.trace.values import NAMED, TEXT, ParsedValue, parse_value
 
 RTOL, ATOL = 1e-9, 1e-15
 MIN_FIELDS = 55
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reference"
 CARRY_OVER_CASES = {"mat-A-scaled-phisteps", "cli-flags-supervisor"}
-ORIENTATION_FIELDS = {"rot_a_angstroms", "hkl_frac", "PHI.k_frac"}
+ORIENTATION_FIELDS = {("TRACE", "rot_a_angstroms"), ("TRACE", "hkl_frac"), ("TRACE_PHI", "k_frac")}
 STAR_FIELDS = ("rot_a_star_A_inv", "rot_b_star_A_inv", "rot_c_star_A_inv")
 
-# prefixes are searched anywhere in a line: one C warning ends without a newline (Q22)
-SETUP = re.compile(r"(TRACE_C|TRACE_PY):(\w+)=(.*)$")
-PIXEL = re.compile(r"(TRACE_C|TRACE_PY): (\w+) (.*)$")
-PHI = re.compile(r"(TRACE_C|TRACE_PY)_PHI (.*)$")
-SOURCE2 = re.compile(r"(TRACE_C|TRACE_PY)_SOURCE2: (\w+) (.*)$")
-PLAIN = re.compile(r"^(DETECTOR_\w+) (.*)$")
+#: the tags compared: set-up and per-pixel (``TRACE_C:``), per-phi and second-source lines of either side
+TAGS = {f"TRACE_{side}{kind}" for side in ("C", "PY") for kind in ("", "_PHI", "_SOURCE2")}
+PLAIN = "DETECTOR"  # tag and family of the untagged DETECTOR_* lines
+SETUP_NAMES = {spec.name for spec in FIELDS if spec.style == "setup"}
+
+Key = tuple[str, str, int]
 
 
 def _cases(root: Path | None) -> list[Path]:
@@ -62,47 +67,52 @@ FIXTURE_CASES = _cases(FIXTURES)
 # --- reading traces ------------------------------------------------------------------------------
 
 
-@dataclass
-class Line:
-    family: str  # setup | plain | pixel | phi | source2
-    name: str
-    raw: str
-    occurrence: int = 0
-
-    @property
-    def key(self) -> tuple[str, str, int]:
-        return (self.family, self.name, self.occurrence)
+def key(record: Record) -> Key:
+    return (record.family, record.field, record.occurrence)
 
 
-def read_trace(text: str) -> list[Line]:
-    """Trace lines in order, each tagged with its occurrence count per (family, name)."""
-    lines: list[Line] = []
-    for raw_line in text.splitlines():
-        if m := SOURCE2.search(raw_line):
-            lines.append(Line("source2", m.group(2), m.group(3)))
-        elif m := PHI.search(raw_line):
-            for pair in m.group(2).split():
-                key, _, value = pair.partition("=")
-                lines.append(Line("phi", f"PHI.{key}", value))
-        elif m := PIXEL.search(raw_line):
-            lines.append(Line("pixel", m.group(2), m.group(3)))
-        elif m := SETUP.search(raw_line):
-            lines.append(Line("setup", m.group(2), m.group(3)))
-        elif m := PLAIN.match(raw_line):
-            lines.append(Line("plain", m.group(1), m.group(2)))
-    seen: dict[tuple[str, str], int] = {}
-    for line in lines:
-        line.occurrence = seen.get((line.family, line.name), 0)
-        seen[(line.family, line.name)] = line.occurrence + 1
-    return lines
+def label(k: Key) -> str:
+    return f"{k[0]} {k[1]}#{k[2]}"
 
 
-def numbers(raw: str, kind: str = "vector") -> list[float] | dict[str, float]:
-    if kind == "matrix":
-        return [float(x) for x in raw.strip("[]").replace(";", " ").split()]
-    if kind == "named":
-        return {k: float(v) for k, v in (item.split(":", 1) for item in raw.split())}
-    return [float(x) for x in raw.split()]
+def plain_records(path: Path) -> list[Record]:
+    """The ``DETECTOR_NAME v v v`` lines (every build prints them, untagged), numbered per name."""
+    records: list[Record] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        name, space, rest = line.partition(" ")
+        if not (name.startswith("DETECTOR_") and name.isidentifier() and space):
+            continue
+        occurrence = seen.get(name, 0)
+        seen[name] = occurrence + 1
+        records.append(Record(number, PLAIN, PLAIN, name, occurrence, parse_value(rest)))
+    return records
+
+
+def read_trace(path: Path) -> list[Record]:
+    """The compared records of a log, in print order (several records of one phi line keep theirs)."""
+    tagged = [record for record in parse_log(path).records() if record.tag in TAGS]
+    return sorted(tagged + plain_records(path), key=lambda record: record.line)
+
+
+def numbers(value: ParsedValue) -> list[float]:
+    assert value.kind != TEXT, f"not a number: {value.text!r}"
+    return list(value.numbers)
+
+
+def named_numbers(value: ParsedValue) -> dict[str, list[float]]:
+    assert value.kind == NAMED, f"not named values: {value}"
+    out: dict[str, list[float]] = {}
+    start = 0
+    for name, count in value.names:
+        out[name] = list(value.numbers[start:start + count])
+        start += count
+    return out
+
+
+def as_printed(value: ParsedValue) -> tuple[object, ...]:
+    """A value as printed: kind, text, names and every number to the bit (``-0`` is not ``0``)."""
+    return (value.kind, tuple(x.hex() for x in value.numbers), value.names, value.text, value.unit, value.integral)
 
 
 def close(c: float, py: float) -> bool:
@@ -128,140 +138,137 @@ def detector_specs(pivot: str) -> dict[tuple[str, int], FieldSpec]:
     return out
 
 
-def judge_setup(spec: FieldSpec | None, c: Line, py: Line, py_block: dict[str, str]) -> bool:
+def judge_setup(spec: FieldSpec | None, c: Record, py: Record, py_block: dict[str, Record]) -> bool:
     if spec is None:
         return False
     cp = spec.c_print
     if cp is not None and cp.op == "const":
-        return c.raw == cp.arg
-    py_raw = py_block[str(cp.arg)] if cp is not None and cp.op == "same_as" else py.raw
+        return as_printed(c.value) == as_printed(parse_value(str(cp.arg)))
+    py_value = py_block[str(cp.arg)].value if cp is not None and cp.op == "same_as" else py.value
     if spec.kind == "text":
-        return c.raw == py_raw
-    c_val, py_val = numbers(c.raw, spec.kind), numbers(py_raw, spec.kind)
-    if isinstance(c_val, dict):
-        assert isinstance(py_val, dict)
+        return as_printed(c.value) == as_printed(py_value)
+    if spec.kind == "named":
+        c_val, py_val = named_numbers(c.value), named_numbers(py_value)
         if c_val.keys() != py_val.keys():
             return False
         scale = {k: float(cp.arg) for k in (cp.components or ())} if cp is not None and cp.op == "scale" else {}
-        return all(close(c_val[k], py_val[k] * scale.get(k, 1.0)) for k in c_val)
-    assert isinstance(c_val, list) and isinstance(py_val, list)
-    return all_close(c_val, py_val)
+        return all(all_close(c_val[k], [x * scale.get(k, 1.0) for x in py_val[k]]) for k in c_val)
+    return all_close(numbers(c.value), numbers(py_value))
 
 
-def rotated_c_star(raw: str, result: CaptureResult) -> list[float]:
+def rotated_c_star(vector: list[float], result: CaptureResult) -> list[float]:
     """The C's unrotated reciprocal vector, rotated about the spindle by phi of tic 0."""
-    vec = torch.tensor(numbers(raw), dtype=torch.float64)  # type: ignore[arg-type]
+    vec = torch.tensor(vector, dtype=torch.float64)
     phi0 = result.config.phi0
     if phi0 == 0.0:
         return vec.tolist()
     return rotate_axis(vec, result.geometry.spindle.to(torch.float64), phi0).tolist()
 
 
-def judge_pixel(c: Line, py: Line, result: CaptureResult) -> bool:
-    c_val = numbers(c.raw)
-    assert isinstance(c_val, list)
-    py_val = numbers(py.raw)
-    assert isinstance(py_val, list)
-    if c.name == "scattering_vec_A_inv":  # Q8: the C prints 1/m, ours is 1/Å
+def judge_pixel(c: Record, py: Record, result: CaptureResult) -> bool:
+    c_val, py_val = numbers(c.value), numbers(py.value)
+    if c.field == "scattering_vec_A_inv":  # Q8: the C prints 1/m, ours is 1/Å
         return all_close([x * 1e-10 for x in c_val], py_val)
-    if c.name in STAR_FIELDS:  # Q9: the C prints the phi = 0 vectors, ours are rotated
-        return all_close(rotated_c_star(c.raw, result), py_val)
+    if c.field in STAR_FIELDS:  # Q9: the C prints the phi = 0 vectors, ours are rotated
+        return all_close(rotated_c_star(c_val, result), py_val)
     return all_close(c_val, py_val)
 
 
 @dataclass
 class Outcome:
     compared: int
-    mismatches: list[str]  # "family name#occurrence", in the C's print order
+    mismatches: list[Key]  # in the C's print order
     missing: list[str]  # C lines without a tracediff line
     extra: list[str]  # tracediff lines without a C line
 
 
-def compare_case(case: Path) -> Outcome:
-    c_text = (case / "trace_c.log").read_text(encoding="utf-8")
-    out = io.StringIO()
-    result = capture([], args_file=case / "args.txt", stream=out, notes_stream=io.StringIO())
-    c_lines, py_lines = read_trace(c_text), read_trace(out.getvalue())
-    py_by_key = {line.key: line for line in py_lines}
+def compare_case(c_records: list[Record], py_records: list[Record], result: CaptureResult) -> Outcome:
+    py_by_key = {key(record): record for record in py_records}
     specs = detector_specs(result.geometry.pivot)
-    blocks: dict[str, dict[str, str]] = {}
-    for line in py_lines:
-        spec = specs.get((line.name, line.occurrence)) if line.family == "setup" else None
+    blocks: dict[str, dict[str, Record]] = {}
+    for record in py_records:
+        spec = specs.get((record.field, record.occurrence)) if record.family == "TRACE" else None
         if spec is not None:
-            blocks.setdefault(spec.block, {})[spec.name] = line.raw
+            blocks.setdefault(spec.block, {})[spec.name] = record
     compared, mismatches, missing = 0, [], []
-    for c in c_lines:
-        py = py_by_key.get(c.key)
-        label = f"{c.family} {c.name}#{c.occurrence}"
+    for c in c_records:
+        py = py_by_key.get(key(c))
         if py is None:
-            missing.append(label)
+            missing.append(label(key(c)))
             continue
         compared += 1
-        if c.family == "setup":
-            spec = specs.get((c.name, c.occurrence))
+        if c.family == "TRACE" and c.field in SETUP_NAMES:
+            spec = specs.get((c.field, c.occurrence))
             ok = judge_setup(spec, c, py, blocks.get(spec.block, {}) if spec else {})
-        elif c.family == "plain":
-            ok = all_close(numbers(c.raw), numbers(py.raw))  # type: ignore[arg-type]
+        elif c.family == PLAIN:
+            ok = all_close(numbers(c.value), numbers(py.value))
         else:
             ok = judge_pixel(c, py, result)
         if not ok:
-            mismatches.append(label)
-    c_keys = {line.key for line in c_lines}
-    extra = [f"{p.family} {p.name}#{p.occurrence}" for p in py_lines if p.key not in c_keys]
+            mismatches.append(key(c))
+    c_keys = {key(record) for record in c_records}
+    extra = [label(key(p)) for p in py_records if key(p) not in c_keys]
     return Outcome(compared, mismatches, missing, extra)
 
 
-def carry_over_explains_divergence(case: Path) -> None:
+def carry_over_explains_divergence(c_records: list[Record], py_records: list[Record], result: CaptureResult) -> None:
     """The C's phi-tic-0 orientation is ours rotated to the last phi step (INDEX C1), and the C's tic-0
     k_frac repeats its last tic's: the divergence is exactly the carry-over, nothing else."""
-    c_lines = read_trace((case / "trace_c.log").read_text(encoding="utf-8"))
-    out = io.StringIO()
-    result = capture([], args_file=case / "args.txt", stream=out, notes_stream=io.StringIO())
-    py_lines = read_trace(out.getvalue())
-    c = {line.key: line.raw for line in c_lines}
-    py = {line.key: line.raw for line in py_lines}
+    c = {key(record): record.value for record in c_records}
+    py = {key(record): record.value for record in py_records}
     config = result.config
     last_phi = config.phi0 + config.phistep * (config.phisteps - 1)
     spindle = result.geometry.spindle.to(torch.float64)
     for axis in "abc":
-        key = ("pixel", f"rot_{axis}_angstroms", 0)
-        ours = torch.tensor(numbers(py[key]), dtype=torch.float64)  # type: ignore[arg-type]
-        assert all_close(numbers(c[key]), rotate_axis(ours, spindle, last_phi).tolist())  # type: ignore[arg-type]
+        k = ("TRACE", f"rot_{axis}_angstroms", 0)
+        ours = torch.tensor(numbers(py[k]), dtype=torch.float64)
+        assert all_close(numbers(c[k]), rotate_axis(ours, spindle, last_phi).tolist())
     last = config.phisteps - 1
-    assert c[("phi", "PHI.k_frac", 0)] == c[("phi", "PHI.k_frac", last)]
-    assert py[("phi", "PHI.k_frac", 0)] != py[("phi", "PHI.k_frac", last)]
+    assert as_printed(c[("TRACE_PHI", "k_frac", 0)]) == as_printed(c[("TRACE_PHI", "k_frac", last)])
+    assert as_printed(py[("TRACE_PHI", "k_frac", 0)]) != as_printed(py[("TRACE_PHI", "k_frac", last)])
 
 
-def check_case(case: Path) -> None:
-    outcome = compare_case(case)
+def check_case(case: Path, folder: Path) -> None:
+    out = io.StringIO()
+    result = capture([], args_file=case / "args.txt", stream=out, notes_stream=io.StringIO())
+    py_log = folder / "trace_py.log"
+    py_log.write_text(out.getvalue(), encoding="utf-8")
+    c_records, py_records = read_trace(case / "trace_c.log"), read_trace(py_log)
+    outcome = compare_case(c_records, py_records, result)
     assert not outcome.missing, f"C lines tracediff did not print: {outcome.missing}"
     assert not outcome.extra, f"tracediff lines the C did not print: {outcome.extra}"
     assert outcome.compared >= MIN_FIELDS
     if case.name in CARRY_OVER_CASES:
         assert outcome.mismatches, "the phi carry-over case should diverge from the C"
-        first = outcome.mismatches[0].split()[1].split("#")[0]
-        assert first in ORIENTATION_FIELDS, f"first divergence {outcome.mismatches[0]} is not the orientation"
-        carry_over_explains_divergence(case)
+        first = outcome.mismatches[0]
+        assert first[:2] in ORIENTATION_FIELDS, f"first divergence {label(first)} is not the orientation"
+        carry_over_explains_divergence(c_records, py_records, result)
     else:
-        assert outcome.mismatches == []
+        assert [label(k) for k in outcome.mismatches] == []
 
 
 @pytest.mark.parametrize("case", FIXTURE_CASES, ids=[c.name for c in FIXTURE_CASES])
-def test_fixture_case_pixel_trace_matches_c(case: Path) -> None:
-    check_case(case)
+def test_fixture_case_pixel_trace_matches_c(case: Path, tmp_path: Path) -> None:
+    check_case(case, tmp_path)
 
 
 @pytest.mark.skipif(not ENV_CASES, reason="set TRACEDIFF_REFERENCE to the nanobragg-c reference folder")
 @pytest.mark.parametrize("case", ENV_CASES, ids=[c.name for c in ENV_CASES])
-def test_reference_case_pixel_trace_matches_c(case: Path) -> None:
-    check_case(case)
+def test_reference_case_pixel_trace_matches_c(case: Path, tmp_path: Path) -> None:
+    check_case(case, tmp_path)
 
 
-def test_reader_handles_a_line_glued_to_a_warning() -> None:
-    text = "WARNING: further warnings will not be printed! TRACE_C: F_cell 24.5\nTRACE_C_PHI phi_tic=0 k_frac=1.5\n"
-    lines = read_trace(text)
-    assert [(x.family, x.name, x.raw) for x in lines] == [
-        ("pixel", "F_cell", "24.5"),
-        ("phi", "PHI.phi_tic", "0"),
-        ("phi", "PHI.k_frac", "1.5"),
+def test_reader_handles_a_line_glued_to_a_warning(tmp_path: Path) -> None:
+    log = tmp_path / "glued.log"
+    log.write_text(
+        "WARNING: further warnings will not be printed! TRACE_C: F_cell 24.5\n"
+        "TRACE_C_PHI phi_tic=0 k_frac=1.5\n"
+        "DETECTOR_PIX0_VECTOR 0.1 0 -0.05\n",
+        encoding="utf-8",
+    )
+    assert [(r.family, r.field, r.occurrence, r.value.numbers) for r in read_trace(log)] == [
+        ("TRACE", "F_cell", 0, (24.5,)),
+        ("TRACE_PHI", "phi_tic", 0, (0.0,)),
+        ("TRACE_PHI", "k_frac", 0, (1.5,)),
+        ("DETECTOR", "DETECTOR_PIX0_VECTOR", 0, (0.1, 0.0, -0.05)),
     ]

@@ -12,6 +12,14 @@ pixel. Tensor axes, in the C's loop order (which is also the order the trace is 
 them through the :class:`~tracediff.capture.emit.TraceWriter`. Physics code never formats text. The
 set-up (crystal, sources, phi, mosaic, F table) lives in :mod:`~tracediff.capture.pixel_setup`.
 
+This module assembles the chain and holds the entry point; the steps live beside it:
+:mod:`~tracediff.capture.pixel_geometry` (sub-pixel positions, airpath, solid angle, capture, 5.1-5.4),
+:mod:`~tracediff.capture.pixel_scattering` (scattering vector, polarization, orientation per phi step
+and mosaic domain, Miller indices, structure factor, 5.5-5.9; the lattice factor is
+:mod:`~tracediff.capture.lattice`) and :mod:`~tracediff.capture.pixel_accumulate` ("compute once"
+variables, the running sum and the final scaling, 5.9-5.10). Their names are re-exported here, so
+``from tracediff.capture.pixel import ...`` keeps working.
+
 Where the C *prints* something other than its label (``scattering_vec_A_inv`` in 1/m,
 ``rot_*_star_A_inv`` never rotated), the trace holds the true value under the C's name: the list is
 in :mod:`~tracediff.capture.pixel_trace`.
@@ -46,255 +54,37 @@ and the ``TRACE_C_TAP5*`` taps (Q23, environment-variable switched C debugging a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import torch
 
-from tracediff.capture.detector import DetectorGeometry, pixel_position
+from tracediff.capture.detector import DetectorGeometry
 from tracediff.capture.emit import TraceWriter
-from tracediff.capture.hkl import HklTable, interpolated_f, interpolation_out_of_range, nearest_f
 from tracediff.capture.lattice import LatticeFactors, lattice_factor, round_half_down
 from tracediff.capture.nanobragg_config import NanoBraggConfig
-from tracediff.capture.pixel_setup import R_E_SQR, PixelSetup, prepare
+from tracediff.capture.pixel_accumulate import (
+    accumulate, capture_variable, final_value, float_image, omega_variable, polar_variable,
+)
+from tracediff.capture.pixel_geometry import (
+    airpath_and_direction, capture_fractions, curve_positions, layer_depths, obliquity, solid_angle,
+    subpixel_coordinates, subpixel_positions,
+)
+from tracediff.capture.pixel_scattering import (
+    dmin_skipped, miller_indices, mosaic_orientations, polarization_factor, scattering_vectors,
+    spindle_orientations, structure_factors,
+)
+from tracediff.capture.pixel_setup import PixelSetup, prepare
 from tracediff.capture.pixel_trace import PixelTracer, trace_records, write_records
-from tracediff.capture.rotations import cross, dot, magnitude, rotate_axis, rotate_umat, unitize
+from tracediff.capture.rotations import dot, unitize
 
-# ====================================================================================================
-# geometry of the sub-pixels (5.1 - 5.4)
-
-
-def subpixel_coordinates(
-    spixel: torch.Tensor, fpixel: torch.Tensor, oversample: int, pixel_size: float, dtype: torch.dtype
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """In-plane (Fdet, Sdet) of every sub-pixel centre, (P, S) each, slow sub-pixel outer.
-
-    ``sub*(pixel*os + subF) + sub/2`` with integer pixel arithmetic, as the C.
-    """
-    sub = pixel_size / oversample
-    sub_s, sub_f = torch.meshgrid(
-        torch.arange(oversample, device=spixel.device), torch.arange(oversample, device=spixel.device), indexing="ij"
-    )
-    f_index = fpixel[:, None] * oversample + sub_f.reshape(1, -1)
-    s_index = spixel[:, None] * oversample + sub_s.reshape(1, -1)
-    fdet = sub * f_index.to(dtype) + sub / 2.0
-    sdet = sub * s_index.to(dtype) + sub / 2.0
-    return fdet, sdet
-
-
-def layer_depths(thicksteps: int, thickstep: float, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
-    """Odet of each sensor layer (T,): t x thickstep (the front of the layer)."""
-    return torch.arange(thicksteps, device=device).to(dtype) * thickstep
-
-
-def subpixel_positions(
-    geometry: DetectorGeometry, fdet: torch.Tensor, sdet: torch.Tensor, odet: torch.Tensor
-) -> torch.Tensor:
-    """Lab positions (P, T, S, 3) of every sub-pixel in every layer."""
-    return pixel_position(geometry, fdet[:, None, :], sdet[:, None, :], odet[None, :, None])
-
-
-def curve_positions(geometry: DetectorGeometry, pos: torch.Tensor) -> torch.Tensor:
-    """``-curved_det``: swing distance*b about s by P_y/distance, then about f by P_z/distance."""
-    distance = geometry.distance
-    start = distance * geometry.beam
-    swung = rotate_axis(start, geometry.sdet, pos[..., 1] / distance)
-    return rotate_axis(swung, geometry.fdet, pos[..., 2] / distance)
-
-
-def airpath_and_direction(pos: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(R = |P|, d = P/R): distance to the sub-pixel and the diffracted unit vector."""
-    d, r = unitize(pos)
-    return r, d
-
-
-def solid_angle(r: torch.Tensor, close_distance: torch.Tensor, pixel_size: float, point_pixel: bool) -> torch.Tensor:
-    """omega = px^2/R^2 close/R (sr), evaluated left to right; 1/R^2 with -point_pixel."""
-    if point_pixel:
-        return 1.0 / r / r
-    return pixel_size * pixel_size / r / r * close_distance / r
-
-
-def obliquity(r: torch.Tensor, close_distance: torch.Tensor) -> torch.Tensor:
-    """close_distance/R (printed; the solid angle already contains it)."""
-    return close_distance / r
-
-
-def capture_fractions(
-    d: torch.Tensor, odet: torch.Tensor, thicksteps: int, thickstep: float, mu: float
-) -> torch.Tensor:
-    """Fraction absorbed in each layer (P, T, S): exp(-t dt mu/rho) - exp(-(t+1) dt mu/rho), rho = d.o."""
-    parallax = dot(d, odet)
-    tics = torch.arange(thicksteps, device=d.device).to(d.dtype)[None, :, None]
-    return torch.exp(-tics * thickstep * mu / parallax) - torch.exp(-(tics + 1) * thickstep * mu / parallax)
-
-
-# ----------------------------------------------------------------------------------------------------
-# "compute once" variables (omega, capture, polar): the value the C's variable holds at each iteration
-
-
-def omega_variable(omega: torch.Tensor, oversample_omega: bool) -> torch.Tensor:
-    """The omega variable at each (P, T, S): first sub-pixel of the first layer unless oversampled."""
-    if oversample_omega:
-        return omega
-    return omega[:, :1, :1].expand_as(omega)
-
-
-def capture_variable(capture: torch.Tensor, setup: PixelSetup) -> torch.Tensor:
-    """The capture variable at each (P, T, S): reset per layer, computed at its first sub-pixel."""
-    if setup.oversample_thick:
-        return capture
-    if setup.thickness == 0.0:
-        return torch.ones_like(capture)
-    return capture[:, :, :1].expand_as(capture)
-
-
-def _last_true_index(mask: torch.Tensor) -> torch.Tensor:
-    """Index of the last True at or before each position along the last axis (-1 if none)."""
-    idx = torch.arange(mask.shape[-1], device=mask.device).expand_as(mask)
-    return torch.cummax(torch.where(mask, idx, torch.full_like(idx, -1)), dim=-1).values
-
-
-def polar_variable(polar: torch.Tensor, computed: torch.Tensor, setup: PixelSetup) -> torch.Tensor:
-    """The polar variable at each (P, T, S, N) iteration.
-
-    Reset per pixel to 0 (1 with -nopolar); computed at the first non-skipped source of the pixel, or
-    at every one with -oversample_polar (which ignores -nopolar, Q24).
-    """
-    shape = polar.shape
-    flat = polar.reshape(shape[0], -1)
-    mask = computed.reshape(shape[0], -1)
-    initial = 1.0 if setup.nopolar else 0.0
-    if not setup.oversample_polar:
-        if setup.nopolar:
-            return torch.ones_like(polar)
-        first = torch.cumsum(mask.to(torch.int64), dim=-1)
-        mask = mask & (first == 1)
-    source_index = _last_true_index(mask)
-    picked = torch.gather(flat, 1, source_index.clamp(min=0))
-    value = torch.where(source_index >= 0, picked, torch.full_like(picked, initial))
-    return value.reshape(shape)
-
-
-# ====================================================================================================
-# beam, polarization, orientation, indices (5.5 - 5.8)
-
-
-def scattering_vectors(d: torch.Tensor, incident: torch.Tensor, wavelength: torch.Tensor) -> torch.Tensor:
-    """S = (d - i)/lambda (1/m), (P, T, S, N, 3)."""
-    return (d[..., None, :] - incident) / wavelength[:, None]
-
-
-def dmin_skipped(scattering: torch.Tensor, dmin: float) -> torch.Tensor:
-    """Sources skipped by the -dmin cut: stol = |S|/2 > 0 and dmin > 0.5/stol."""
-    if dmin <= 0.0:
-        return torch.zeros(scattering.shape[:-1], dtype=torch.bool, device=scattering.device)
-    stol = 0.5 * magnitude(scattering)
-    return (stol > 0.0) & (dmin > 0.5 / stol)
-
-
-def polarization_factor(
-    incident: torch.Tensor, d: torch.Tensor, axis: torch.Tensor, kahn: float
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """(polarization factor, cos 2theta) with the Kahn factor, as the C's ``polarization_factor``.
-
-    ``incident`` (N, 3), ``d`` (..., 3) -> (..., N).
-    """
-    i_unit, _ = unitize(incident)
-    d_unit, _ = unitize(d[..., None, :])
-    axis_unit, _ = unitize(axis)
-    cos2theta = dot(i_unit, d_unit)
-    cos2theta_sqr = cos2theta * cos2theta
-    sin2theta_sqr = 1 - cos2theta_sqr
-    if kahn != 0.0:
-        b_in, _ = unitize(cross(axis_unit, i_unit))
-        e_in, _ = unitize(cross(i_unit, b_in))
-        psi = -torch.atan2(dot(d_unit, b_in), dot(d_unit, e_in))
-    else:
-        psi = torch.zeros_like(cos2theta)
-    return 0.5 * (1.0 + cos2theta_sqr - kahn * torch.cos(2 * psi) * sin2theta_sqr), cos2theta
-
-
-def spindle_orientations(real: torch.Tensor, spindle: torch.Tensor, phis: Sequence[float]) -> torch.Tensor:
-    """a, b, c at every phi step (F, 3, 3): rotated from a0, b0, c0 every time (no carry-over, Q14)."""
-    return torch.stack([real if phi == 0.0 else rotate_axis(real, spindle, phi) for phi in phis])
-
-
-def mosaic_orientations(oriented: torch.Tensor, mosaic: torch.Tensor, use_mosaic: bool) -> torch.Tensor:
-    """U_k applied to a, b, c for every domain (F, M, 3, 3); a plain copy without mosaic spread."""
-    if not use_mosaic:
-        return oriented[:, None].expand(-1, mosaic.shape[0], -1, -1)
-    return rotate_umat(oriented[:, None, :, :], mosaic[None, :, None, :, :])
-
-
-def miller_indices(cells: torch.Tensor, scattering: torch.Tensor) -> torch.Tensor:
-    """Fractional (h, k, l) = (a.S, b.S, c.S): (P, T, S, N, F, M, 3)."""
-    s = scattering[..., None, None, None, :]  # (P, T, S, N, 1, 1, 1, 3)
-    return dot(cells, s)
-
-
-# ====================================================================================================
-# structure factor and accumulation (5.9, 5.10)
-
-
-def structure_factors(
-    hkl: HklTable | None,
-    default_f: float,
-    interpolate: bool,
-    frac: torch.Tensor,
-    rounded: torch.Tensor,
-    evaluated: torch.Tensor,
-) -> torch.Tensor:
-    """F_cell for every iteration (C order along the flattened axes): nearest neighbour, or tricubic.
-
-    Interpolation is a run-wide switch in the C: the first evaluated out-of-range neighbourhood turns it
-    off for good, and that evaluation already takes the nearest-neighbour value (Q28).
-    """
-    nearest = nearest_f(hkl, rounded, default_f).to(frac.dtype)
-    if not interpolate or hkl is None:
-        return nearest
-    out = interpolation_out_of_range(hkl, frac) & evaluated
-    switched_off = (torch.cumsum(out.reshape(-1).to(torch.int64), dim=0) > 0).reshape(out.shape)
-    return torch.where(switched_off, nearest, interpolated_f(hkl, frac))
-
-
-def accumulate(
-    i_start: float,
-    terms: torch.Tensor,
-    evaluated: torch.Tensor,
-    factors: Iterable[torch.Tensor],
-) -> torch.Tensor:
-    """Sequential I <- (I + term) x factors..., over the iterations (last axis) in C order.
-
-    ``terms``, ``evaluated`` and each factor: (P, K). Skipped iterations change nothing.
-    """
-    factor_list = list(factors)
-    total = torch.full(terms.shape[:1], float(i_start), dtype=terms.dtype, device=terms.device)
-    for k in range(terms.shape[1]):
-        step = total + terms[:, k]
-        for factor in factor_list:
-            step = step * factor[:, k]
-        total = torch.where(evaluated[:, k], step, total)
-    return total
-
-
-def final_value(
-    setup: PixelSetup, intensity: torch.Tensor, capture: torch.Tensor, polar: torch.Tensor, omega: torch.Tensor
-) -> torch.Tensor:
-    """r_e^2 fluence I / steps, times the capture, polar and omega variables not applied in the loop."""
-    value = R_E_SQR * setup.fluence * intensity / setup.steps
-    if not setup.oversample_thick:
-        value = value * capture
-    if not setup.oversample_polar:
-        value = value * polar
-    if not setup.oversample_omega:
-        value = value * omega
-    return value
-
-
-def float_image(value: torch.Tensor) -> torch.Tensor:
-    """The C's float image cell after ``+=`` on a zero-initialised float: float32 rounding."""
-    return value.to(torch.float32)
+__all__ = [  # everything defined here before the split, plus prepare (tests import it from here)
+    "PixelTraceResult", "PixelValues", "accumulate", "airpath_and_direction", "capture_fractions",
+    "capture_variable", "compute_pixels", "curve_positions", "dmin_skipped", "emit_pixel_trace", "final_value",
+    "float_image", "layer_depths", "miller_indices", "mosaic_orientations", "obliquity", "omega_variable",
+    "polar_variable", "polarization_factor", "prepare", "scattering_vectors", "solid_angle",
+    "spindle_orientations", "structure_factors", "subpixel_coordinates", "subpixel_positions",
+    "traced_pixel_inside",
+]
 
 
 # ====================================================================================================
