@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 from functools import cache
 from pathlib import Path
 
@@ -36,20 +35,12 @@ from tracediff.compare.result import MATCH, MISSING
 from tracediff.compare.tolerance import Tolerance, ToleranceRules
 from tracediff.errors import TraceDiffError
 from tracediff.trace.parser import parse_log
+from reference_cases import ENV_CASES, FIXTURE_CASES, FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reference"
 NARRATIVE_TAGS = ("TRACE", "TRACE_CONFIG")
 
 
-def _cases(root: Path | None) -> list[Path]:
-    if root is None or not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if (p / "args.txt").is_file() and (p / "trace_c.log").is_file())
 
-
-ENV_ROOT = os.environ.get("TRACEDIFF_REFERENCE")
-ENV_CASES = _cases(Path(ENV_ROOT) if ENV_ROOT else None)
-FIXTURE_CASES = _cases(FIXTURES)
 
 
 @cache

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 from pathlib import Path
 
@@ -21,26 +20,15 @@ import pytest
 
 from tracediff.capture.runner import capture
 from tracediff.catalogue import FieldSpec, block_fields, detector_blocks
+from reference_cases import ENV_CASES, FIXTURE_CASES, FIXTURES
 
 RTOL, ATOL = 1e-12, 1e-15
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reference"
 SETUP = re.compile(r"^(TRACE_C|TRACE_PY):(\w+)=(.*)$")
 PIXEL = re.compile(r"^TRACE_C: (\w+) (.*)$")
 
 
-def _cases(root: Path | None) -> list[Path]:
-    if root is None or not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if (p / "args.txt").is_file() and (p / "trace_c.log").is_file())
 
 
-def _env_root() -> Path | None:
-    value = os.environ.get("TRACEDIFF_REFERENCE")
-    return Path(value) if value else None
-
-
-ENV_CASES = _cases(_env_root())
-FIXTURE_CASES = _cases(FIXTURES)
 
 
 # --- a tiny trace reader ---------------------------------------------------

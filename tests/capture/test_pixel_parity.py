@@ -24,7 +24,6 @@ value reader (:func:`tracediff.trace.values.parse_value`).
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,10 +36,10 @@ from tracediff.catalogue import FIELDS, FieldSpec, block_fields, detector_blocks
 from tracediff.trace.parser import parse_log
 from tracediff.trace.record import Record
 from tracediff.trace.values import NAMED, TEXT, ParsedValue, parse_value
+from reference_cases import ENV_CASES, FIXTURE_CASES
 
 RTOL, ATOL = 1e-9, 1e-15
 MIN_FIELDS = 55
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reference"
 CARRY_OVER_CASES = {"mat-A-scaled-phisteps", "cli-flags-supervisor"}
 ORIENTATION_FIELDS = {("TRACE", "rot_a_angstroms"), ("TRACE", "hkl_frac"), ("TRACE_PHI", "k_frac")}
 STAR_FIELDS = ("rot_a_star_A_inv", "rot_b_star_A_inv", "rot_c_star_A_inv")
@@ -53,15 +52,7 @@ SETUP_NAMES = {spec.name for spec in FIELDS if spec.style == "setup"}
 Key = tuple[str, str, int]
 
 
-def _cases(root: Path | None) -> list[Path]:
-    if root is None or not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if (p / "args.txt").is_file() and (p / "trace_c.log").is_file())
 
-
-ENV_ROOT = os.environ.get("TRACEDIFF_REFERENCE")
-ENV_CASES = _cases(Path(ENV_ROOT) if ENV_ROOT else None)
-FIXTURE_CASES = _cases(FIXTURES)
 
 
 # --- reading traces ------------------------------------------------------------------------------

@@ -178,32 +178,23 @@ def mosaic_matrices(
     return torch.tensor(mats, dtype=dtype, device=device).reshape(domains, 3, 3)
 
 
+def _unit_row(row: tuple[float, float, float]) -> tuple[float, float, float]:
+    """A matrix row divided by its length (left alone when the length is 0), as the C does."""
+    x, y, z = row
+    m = math.sqrt(x * x + y * y + z * z)
+    return (x / m, y / m, z / m) if m > 0 else row
+
+
 def umat_to_misset(umat: Sequence[float]) -> tuple[float, float, float]:
     """XYZ misset angles (radians) of a rotation matrix, as the C's ``umat2misset``.
 
     Only the well-formed path is mirrored (rows of non-zero length), which is all ``-misset random`` needs.
     """
-    uxx, uxy, uxz, uyx, uyy, uyz, uzx, uzy, uzz = (float(u) for u in umat)
-    mx = math.sqrt(uxx * uxx + uxy * uxy + uxz * uxz)
-    my = math.sqrt(uyx * uyx + uyy * uyy + uyz * uyz)
-    mz = math.sqrt(uzx * uzx + uzy * uzy + uzz * uzz)
-    if mx > 0:
-        uxx, uxy, uxz = uxx / mx, uxy / mx, uxz / mx
-    if my > 0:
-        uyx, uyy, uyz = uyx / my, uyy / my, uyz / my
-    if mz > 0:
-        uzx, uzy, uzz = uzx / mz, uzy / mz, uzz / mz
+    rows = [tuple(float(u) for u in umat[i:i + 3]) for i in (0, 3, 6)]
     # the C normalises a second time after its cross-product checks; with non-empty rows that is
     # a no-op up to rounding, so do it again for the same bits
-    mx = math.sqrt(uxx * uxx + uxy * uxy + uxz * uxz)
-    my = math.sqrt(uyx * uyx + uyy * uyy + uyz * uyz)
-    mz = math.sqrt(uzx * uzx + uzy * uzy + uzz * uzz)
-    if mx > 0:
-        uxx, uxy, uxz = uxx / mx, uxy / mx, uxz / mx
-    if my > 0:
-        uyx, uyy, uyz = uyx / my, uyy / my, uyz / my
-    if mz > 0:
-        uzx, uzy, uzz = uzx / mz, uzy / mz, uzz / mz
+    rows = [_unit_row(_unit_row(row)) for row in rows]
+    (uxx, uxy, uxz), (uyx, uyy, uyz), (uzx, uzy, uzz) = rows
     if uzx * uzx < 1.0:
         return (
             math.atan2(uzy, uzz),
