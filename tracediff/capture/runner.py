@@ -85,10 +85,12 @@ def capture(argv: Sequence[str], *, args_file: Path | str | None = None, device:
     """
     notes_out = notes_stream if notes_stream is not None else sys.stderr
     notes: list[str] = []
+    held = True  # notes wait until every input is checked, so an error stays the only line
 
     def note(text: str) -> None:
         notes.append(text)
-        print(f"tracediff: {text}", file=notes_out, flush=True)
+        if not held:
+            print(f"tracediff: {text}", file=notes_out, flush=True)
 
     for text in import_location_notes():
         note(text)
@@ -105,6 +107,9 @@ def capture(argv: Sequence[str], *, args_file: Path | str | None = None, device:
         note(f"nanoBragg: {text}")
     # every input file is read (and checked) here, before the first line is printed
     setup = prepare(config, geometry, device=dev, dtype=dt)
+    held = False
+    for text in notes:
+        print(f"tracediff: {text}", file=notes_out, flush=True)
     steps = setup.crystal.steps
     assert steps is not None
 
