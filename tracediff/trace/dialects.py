@@ -32,6 +32,9 @@ SIDE_MARKERS = ("C", "PY")
 
 _PAIR_RE = regex.compile(r"(?P<key>[A-Za-z_][\w.\[\]]*)=(?P<value>.*?)(?=\s+[A-Za-z_][\w.\[\]]*=|\s*$)")
 _KEY_UNIT_RE = regex.compile(r"^(?P<key>.*?)\s*\((?P<unit>[^()]*)\)$")
+_EMBEDDED_PAIR_RE = regex.compile(
+    r"(?<![\w.])(?P<key>[A-Za-z_]\w*)=(?P<value>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?![\w.])"
+)
 _LEADING_UNIT_RE = regex.compile(r"^\((?P<unit>[^()\s]+)\)\s+(?=\S)")
 _VALUE_START_RE = regex.compile(r"^[\[(]?\s*[-+]?(?:\d|\.\d|(?i:nan|inf))")
 
@@ -104,7 +107,8 @@ def _is_narrative(text: str) -> bool:
 def split_fields(text: str) -> list[tuple[str, str, str | None]]:
     """A body's ``(field, value text, unit from the key)`` triples; [] for narrative."""
     if _is_narrative(text):
-        return []
+        # a header may still carry values: "Copying vectors to a0 (phi=0 mosaic=0 reference):"
+        return [(m["key"], m["value"], None) for m in _EMBEDDED_PAIR_RE.finditer(text)]
     stripped = text.strip()
     if not text.startswith((" ", "\t")) or "=" in stripped.split(None, 1)[0]:
         pairs = _all_pairs(stripped)
