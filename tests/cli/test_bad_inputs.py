@@ -117,3 +117,14 @@ def test_bad_input_end_to_end(run_module, tmp_path, name):
     before = snapshot(tmp_path)
     check_error(run_module("compare", good, bad), name)
     assert snapshot(tmp_path) == before
+
+
+def test_an_endless_binary_stream_is_refused_at_once(cli):
+    """/dev/urandom never ends: the binary check must come from the first block, not the last."""
+    import os
+
+    if not os.path.exists("/dev/urandom"):
+        return
+    result = cli("show", "/dev/urandom")
+    assert result.code == 2
+    assert "binary data" in result.stderr and "Traceback" not in result.stderr

@@ -249,6 +249,9 @@ def iter_batches(
                 block = handle.read(CHUNK_BYTES)
                 if not block:
                     break
+                if info.chars == 0 and b"\x00" in block[:8192] and b"TRACE" not in block:
+                    # binary from the start (an image, /dev/urandom): say so now, not after reading it all
+                    raise TraceDiffError("binary data, not a text trace log", path)
                 info.chars += len(block)
                 data = carry + block
                 if data.endswith(b"\r"):  # a CRLF may be split across reads
