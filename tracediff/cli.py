@@ -8,6 +8,7 @@ and ``profile`` never import torch.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -39,13 +40,16 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str | Iterable[str], output: Path | None) -> None:
+    """Write a report (a string, or pieces of one streamed in order) to stdout or a file."""
     from tracediff.output import write_atomic
 
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
+    if isinstance(text, str) and not text.endswith("\n"):
+        text += "\n"
+    if output is not None:
         write_atomic(output, text)
+    else:
+        sys.stdout.writelines([text] if isinstance(text, str) else text)
 
 
 @app.command()

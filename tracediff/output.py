@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from tracediff.errors import TraceDiffError
@@ -20,8 +21,9 @@ def _default_mode(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (a string or pieces of one) to a temporary file beside ``path``,
+    then rename it into place."""
     path = Path(path)
     folder = path.parent
     if path.is_dir():
@@ -32,7 +34,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines([text] if isinstance(text, str) else text)
         os.chmod(tmp, _default_mode(path))
         os.replace(tmp, path)
         tmp = None
