@@ -141,10 +141,13 @@ def _certify(data: bytes, starts: np.ndarray, ends: np.ndarray, exclude: np.ndar
     else:
         integral = np.zeros(0, dtype=bool)
     count = (spaces(vs, ve) + 1).astype(np.int32)
-    delta = np.zeros(n + 1, dtype=np.int8)  # +1 where a value region starts, -1 after it ends
-    delta[vs] = 1
-    delta[ve] -= 1
-    inside = np.cumsum(delta[:n], dtype=np.int8).view(bool)
+    # bytes inside a value region: alternate runs outside/inside, laid out by np.repeat
+    edges = np.empty(2 * len(vs) + 2, dtype=np.int64)
+    edges[0], edges[-1] = 0, n
+    edges[1:-1:2], edges[2:-1:2] = vs, ve
+    runs = np.zeros(2 * len(vs) + 1, dtype=bool)
+    runs[1::2] = True
+    inside = np.repeat(runs, np.diff(edges))
     values = _parse_numbers(np.where(inside, b, np.uint8(32)).tobytes(), int(count.sum()))
     if len(values) and integral.any():
         # integers a double cannot hold exactly go to the general path, which keeps their digits
