@@ -40,6 +40,14 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
+def _refuse_overwriting(inputs: list[Path], *outputs: Path | None) -> None:
+    """A report must never replace or extend one of the logs it reads."""
+    resolved = {p.resolve() for p in inputs if p.exists()}
+    for out in outputs:
+        if out is not None and out.resolve() in resolved:
+            raise TraceDiffError("is an input of this command; the report would overwrite it", out)
+
+
 def _emit(text: str | Iterable[str], output: Path | None) -> None:
     """Write a report (a string, or pieces of one streamed in order) to stdout or a file."""
     from tracediff.output import write_atomic
@@ -62,6 +70,7 @@ def show(
     from tracediff.trace.parser import parse_log
     from tracediff.report.show import render_show
 
+    _refuse_overwriting([log], output)
     parsed = parse_log(log)
     _emit(render_show(parsed, fmt.value), output)
 
@@ -97,6 +106,7 @@ def compare(
     from tracediff.report import render, render_quiet
     from tracediff.report.markdown import render_markdown
 
+    _refuse_overwriting([reference, candidate], output, append)
     options = build_options(
         config=config, profile=profile, use_project_config=not no_config, rtol=rtol, atol=atol,
         elementwise=elementwise, tol=tol or [], only=only or [], ignore=ignore or [],
@@ -159,5 +169,10 @@ def main(argv: list[str] | None = None) -> None:
         if type(exc).__name__ == "Abort":
             sys.stderr.write("tracediff: aborted\n")
             sys.exit(130)
-        raise
+        if isinstance(exc, OSError):
+            sys.stderr.write(f"tracediff: error: {exc.strerror or exc}\n")
+            sys.exit(2)
+        # never a traceback, and never exit 1 (which means "diverged") for a crash
+        sys.stderr.write(f"tracediff: internal error: {type(exc).__name__}: {exc}\n")
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

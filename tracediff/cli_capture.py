@@ -25,7 +25,7 @@ from tracediff.errors import TraceDiffError
 CONTEXT_SETTINGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 EXIT_USAGE = 2
-EXIT_INTERNAL = 3
+EXIT_INTERNAL = 2  # the documented codes are 0, 1 and 2: an impossible run is an input error
 
 
 def _fail(message: str, code: int) -> "typer.Exit":
@@ -73,5 +73,5 @@ def capture(
     except Exception as exc:  # a bug: say so in one line
         if os.environ.get("TRACEDIFF_DEBUG"):
             traceback.print_exc()
-        raise _fail(f"internal error: {type(exc).__name__}: {exc} (set TRACEDIFF_DEBUG=1 for the traceback)",
+        raise _fail(f"these flags cannot be simulated ({type(exc).__name__}: {exc}); set TRACEDIFF_DEBUG=1 for the traceback",
                     EXIT_INTERNAL) from None

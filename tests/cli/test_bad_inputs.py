@@ -128,3 +128,20 @@ def test_an_endless_binary_stream_is_refused_at_once(cli):
     result = cli("show", "/dev/urandom")
     assert result.code == 2
     assert "binary data" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_report_never_overwrites_an_input(write, cli):
+    ref = write("ref.log", "TRACE_C: a 1\n")
+    cand = write("cand.log", "TRACE_PY: a 1\n")
+    before = cand.read_bytes()
+    for option in ("--output", "--append"):
+        result = cli("compare", ref, cand, option, cand)
+        assert result.code == 2 and "input" in result.stderr
+    assert cand.read_bytes() == before
+
+
+def test_nothing_compared_is_no_proof(write, cli):
+    ref = write("ref.log", "TRACE_C: a 1\n")
+    cand = write("cand.log", "TRACE_PY: a 1\n")
+    result = cli("compare", ref, cand, "--only", "typo", "--format", "json")
+    assert result.code == 1

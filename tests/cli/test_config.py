@@ -256,3 +256,25 @@ def test_each_row_names_the_rule_that_decided_it(cli, tmp_path, project):
     assert "pyproject.toml" in rules["F_latt"] and "F_latt" in rules["F_latt"]
     assert "--tol" in rules["F_cell"] and "F_cell" in rules["F_cell"]
     assert "F_latt" not in rules["lambda_meters"] and "--tol" not in rules["lambda_meters"]
+
+
+def test_config_of_the_wrong_shape_is_an_input_error(write, cli):
+    """A table where a list belongs (or a number where a table belongs) is exit 2, one line."""
+    ref = write("ref.log", "TRACE_C: a 1\n")
+    cand = write("cand.log", "TRACE_PY: a 1\n")
+    for text in ("fields = 5\n", "waive = 5\n", '[units.a]\nref = "furlong"\n', "optional_tags = 5\n"):
+        config = write("bad.toml", text)
+        result = cli("compare", ref, cand, "--config", config)
+        assert result.code == 2, text
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_waiver_needs_the_candidate_condition_too(write, cli):
+    """when_cand_equals: a broken candidate is never waived."""
+    ref = write("ref.log", "TRACE_C:detector_convention=MOSFLM\nTRACE_C: x 1\n")
+    good = write("good.log", "TRACE_PY:detector_convention=ADXV\nTRACE_PY: x 1\n")
+    bad = write("bad.log", "TRACE_PY:detector_convention=GARBAGE\nTRACE_PY: x 1\n")
+    config = write("tracediff.toml", '[[waive]]\nfield = "detector_convention"\nwhen_ref_equals = "MOSFLM"\n'
+                   'when_cand_equals = ["ADXV", "XDS"]\nreason = "C hard-codes MOSFLM"\n')
+    assert cli("compare", ref, good, "--config", config).code == 0
+    assert cli("compare", ref, bad, "--config", config).code == 1

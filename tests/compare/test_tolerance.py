@@ -280,3 +280,15 @@ def test_the_same_values_in_different_dialects_match(compare_json, ref, cand):
     code, doc = compare_json(ref, cand)
     assert code == 0, doc["fields"]
     assert doc["counts"]["compared"] == 1
+
+
+def test_printed_units_are_converted_or_flagged(write):
+    """1 m vs 1000 mm agree; 1 m vs 1 mm diverge; m vs deg cannot be compared."""
+    from tracediff.compare.engine import compare_logs
+
+    ref = write("ref.log", "TRACE_C: a 1 m\nTRACE_C: b 1 m\nTRACE_C: c 3 m\n")
+    cand = write("cand.log", "TRACE_PY: a 1000 mm\nTRACE_PY: b 1 mm\nTRACE_PY: c 3 deg\n")
+    rows = {r.field: r for r in compare_logs(ref, cand).rows}
+    assert rows["a"].status == "match"
+    assert rows["b"].status == "diverged"
+    assert rows["c"].status == "diverged" and "units differ" in rows["c"].note

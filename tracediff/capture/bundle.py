@@ -140,7 +140,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_target(out: Path, force: bool) -> None:
+def _check_target(out: Path, force: bool, inputs: Sequence[Path] = ()) -> None:
+    here, target = Path.cwd().resolve(), out.resolve()
+    if target == here or target in here.parents:
+        raise TraceDiffError("--out must be a folder of its own, not the working folder or one above it", path=out)
+    for item in inputs:
+        if target in Path(item).resolve().parents:
+            raise TraceDiffError(f"--out holds an input file ({item}); choose another folder", path=out)
     if out.exists() and not out.is_dir():
         raise TraceDiffError("--out exists and is not a directory", path=out)
     if out.is_dir() and any(out.iterdir()) and not force:
@@ -209,7 +215,7 @@ def write_bundle(out: Path | str, argv: Sequence[str], *, args_file: Path | str 
     from tracediff.capture.runner import capture  # runner imports this module
 
     out = Path(out)
-    _check_target(out, force)
+    _check_target(out, force, [args_file] if args_file else [])
     parent = out.resolve().parent
     if not parent.is_dir():
         raise TraceDiffError("parent folder of --out does not exist", path=out)

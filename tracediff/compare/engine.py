@@ -134,7 +134,7 @@ class _Stream:
     def _judge(self, ref: Batch, cand: Batch, ri: np.ndarray, ci: np.ndarray) -> None:
         if len(ri) == 0:
             return
-        verdicts = judge_pairs(ref, cand, ri, ci, self.rules)
+        verdicts = judge_pairs(ref, cand, ri, ci, self.rules, self.ref_info.units, self.cand_info.units)
         self.counts.compared += len(ri)
         detail = self._detail()
         fail = np.flatnonzero(~verdicts.ok)
@@ -242,7 +242,11 @@ class _Stream:
         if self.stopped_early:
             comparison.notes.append("--first: stopped at the first divergence; the counts cover the fields read so far")
         elif not detail:
-            comparison.notes.append(f"{counts.compared} fields compared; only those that did not match are listed (use --all)")
+            shown = min(len(self.failures), MAX_ROWS_WITHOUT_ALL)
+            comparison.notes.append(
+                f"{counts.compared} fields compared; {shown} of the {len(self.failures)} that did not match "
+                "are listed (use --all for every row)"
+            )
         return comparison
 
     def _apply_waivers(self) -> None:

@@ -17,7 +17,9 @@ class Waiver:
     the reference prints exactly that text or value (a literal), or equals the
     candidate's value of another field (``"field:NAME"``), or has the candidate's norm
     (``"same_norm"``, a rotated vector), or prints named sub-values scaled by the given
-    factors (``{X = 1e-3, Y = 1e-3}``: reference = factor x candidate, others equal).  A real change of the value is then still caught.
+    factors (``{X = 1e-3, Y = 1e-3}``: reference = factor x candidate, others equal).
+    ``when_cand_equals`` checks the candidate the same way (also ``"unit_norm"``, a list of
+    allowed texts, or ``"field:NAME#OCC"``), so a broken candidate is never waived.  A real change of the value is then still caught.
     """
 
     field: str
@@ -25,6 +27,7 @@ class Waiver:
     occurrence: int | None = None
     until: dt.date | None = None
     when_ref_equals: object = None
+    when_cand_equals: object = None  # the same kinds of condition, on the candidate's value
     source: str = "config"
 
     def expired(self, today: dt.date | None = None) -> bool:

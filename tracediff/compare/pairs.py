@@ -10,6 +10,7 @@ from tracediff.compare.judge import judge_elements
 from tracediff.compare.rules import KeyRules
 from tracediff.trace.log import Batch
 from tracediff.trace.parser import segment_indices
+from tracediff.trace.units import conversion_factor
 from tracediff.trace.values import KINDS, NAMED, TEXT
 
 _TEXT = KINDS.index(TEXT)
@@ -46,6 +47,11 @@ def _structure_note(ref: Batch, cand: Batch, i: int, j: int) -> str | None:
     return None
 
 
+def _numbers_of(batch: Batch, i: int) -> np.ndarray:
+    start = int(batch.offset[i])
+    return batch.values[start:start + int(batch.count[i])]
+
+
 def _exact(batch: Batch, i: int, extra) -> tuple[int, ...]:
     if extra is not None and extra.text is not None:
         return tuple(int(t) for t in extra.text.split())
@@ -53,8 +59,23 @@ def _exact(batch: Batch, i: int, extra) -> tuple[int, ...]:
     return tuple(int(x) for x in batch.values[start:start + int(batch.count[i])])
 
 
-def judge_pairs(ref: Batch, cand: Batch, ri: np.ndarray, ci: np.ndarray, rules: KeyRules) -> PairVerdicts:
-    """Verdicts for the pairs ``(ref[ri[p]], cand[ci[p]])``."""
+def _unit_mismatch(ref_unit: str, cand_unit: str) -> tuple[float | None, str]:
+    """The factor taking the candidate's printed unit to the reference's, or why there is none."""
+    try:
+        return conversion_factor(cand_unit, ref_unit), ""
+    except (KeyError, ValueError):
+        return None, f"units differ: {ref_unit} vs {cand_unit}"
+
+
+def judge_pairs(
+    ref: Batch, cand: Batch, ri: np.ndarray, ci: np.ndarray, rules: KeyRules,
+    ref_units: list[str] | None = None, cand_units: list[str] | None = None,
+) -> PairVerdicts:
+    """Verdicts for the pairs ``(ref[ri[p]], cand[ci[p]])``.
+
+    Values printed with different units on the two sides (``1 m`` vs ``1000 mm``) are
+    converted to the reference's unit before judging, or diverge when no conversion exists.
+    """
     n = len(ri)
     ok = np.zeros(n, bool)
     abs_error = np.full(n, np.nan)
@@ -62,9 +83,10 @@ def judge_pairs(ref: Batch, cand: Batch, ri: np.ndarray, ci: np.ndarray, rules: 
     element = np.zeros(n, np.int64)
     notes: dict[int, str] = {}
     comparable = (ref.count[ri] == cand.count[ci]) & (ref.kind[ri] != _TEXT) & (cand.kind[ci] != _TEXT)
+    united = (ref.unit[ri] >= 0) & (cand.unit[ci] >= 0) & bool(ref_units) & bool(cand_units)
     special = np.flatnonzero(
-        ~comparable | np.isin(ri, list(ref.extras)) | np.isin(ci, list(cand.extras))
-    ) if (ref.extras or cand.extras or not comparable.all()) else np.empty(0, np.int64)
+        ~comparable | np.isin(ri, list(ref.extras)) | np.isin(ci, list(cand.extras)) | united
+    ) if (ref.extras or cand.extras or not comparable.all() or united.any()) else np.empty(0, np.int64)
     for p in special.tolist():
         i, j = int(ri[p]), int(ci[p])
         note = _structure_note(ref, cand, i, j)
@@ -83,6 +105,19 @@ def judge_pairs(ref: Batch, cand: Batch, ri: np.ndarray, ci: np.ndarray, rules: 
         elif note is not None:
             comparable[p] = False
             notes[p] = note
+        elif united[p] and ref_units[ref.unit[i]] != cand_units[cand.unit[j]]:
+            factor, why = _unit_mismatch(ref_units[ref.unit[i]], cand_units[cand.unit[j]])
+            comparable[p] = False
+            if factor is None:
+                notes[p] = why
+                continue
+            a_n, b_n = _numbers_of(ref, i), _numbers_of(cand, j) * factor
+            k = int(ref.key[i])
+            one = judge_elements(a_n, b_n, np.full(len(a_n), rules.rtol[k]), np.full(len(a_n), rules.atol[k]),
+                                 np.array([0]), np.array([len(a_n)]), np.zeros(len(a_n), bool))
+            ok[p] = bool(one.ok.all())
+            abs_error[p], rel_error[p] = float(one.abs_error.max()), float(one.rel_error.max())
+            notes[p] = f"converted {cand_units[cand.unit[j]]} to {ref_units[ref.unit[i]]}"
     idx = np.flatnonzero(comparable)
     if len(idx):
         r, c = ri[idx], ci[idx]

@@ -91,12 +91,14 @@ class Comparison:
 
     @property
     def failed(self) -> bool:
-        """True when the gate must fail: a divergence, a required missing field, or (with
-        ``strict``) a waiver that matched nothing.  A candidate cut short fails through
+        """True when the gate must fail: a divergence, a required missing field, no field
+        compared at all, or (with ``strict``) a waiver that matched nothing.  A candidate cut short fails through
         the fields it lacks (and a value cut mid-number through its divergence)."""
         missing_fails = self.required_missing > 0 and not self.allow_missing
+        nothing = self.counts.compared == 0  # a typo in --only, unrelated logs: no proof of anything
         return (
-            self.counts.diverged > 0 or missing_fails or (self.strict and bool(self.unused_waivers))
+            self.counts.diverged > 0 or missing_fails or nothing
+            or (self.strict and bool(self.unused_waivers))
         )
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import regex
 
 from tracediff.compare.options import Waiver
 from tracediff.compare.result import FieldResult
@@ -15,8 +16,8 @@ class CandidateMemory:
 
     def __init__(self, waivers: list[Waiver]) -> None:
         self.wanted = {
-            w.when_ref_equals[6:] for w in waivers
-            if isinstance(w.when_ref_equals, str) and w.when_ref_equals.startswith("field:")
+            c[6:].partition("#")[0] for w in waivers for c in (w.when_ref_equals, w.when_cand_equals)
+            if isinstance(c, str) and c.startswith("field:")
         }
         self.values: dict[tuple[str, int], np.ndarray] = {}
         self.keys = None
@@ -68,27 +69,46 @@ def _scaled_subvalues(ref_value: ParsedValue, cand_value: ParsedValue, factors: 
     return True
 
 
-def waiver_applies(waiver: Waiver, row: FieldResult, memory: CandidateMemory) -> bool:
-    """True when ``waiver`` explains the divergence in ``row``."""
-    condition = waiver.when_ref_equals
-    if condition is None:
-        return True
-    ref_value, cand_value = row.ref_value, row.cand_value
-    tol = (max(row.rtol, 1e-9), row.atol)
+def _holds(condition: object, value: ParsedValue | None, other: ParsedValue | None,
+           row: FieldResult, memory: CandidateMemory, tol: tuple) -> bool:
+    """Whether ``value`` (one side) meets ``condition``; ``other`` is the other side's value."""
+    if value is None:
+        return False
     if isinstance(condition, dict):
-        return cand_value is not None and _scaled_subvalues(ref_value, cand_value, condition, tol)
+        return other is not None and _scaled_subvalues(value, other, condition, tol)
     if condition == "same_norm":
-        if cand_value is None or ref_value.kind == TEXT or cand_value.kind == TEXT:
+        if other is None or value.kind == TEXT or other.kind == TEXT:
             return False
-        norms = np.linalg.norm(_numbers(ref_value)), np.linalg.norm(_numbers(cand_value))
+        norms = np.linalg.norm(_numbers(value)), np.linalg.norm(_numbers(other))
         return _close(np.array([norms[0]]), np.array([norms[1]]), *tol)
+    if condition == "unit_norm":
+        return value.kind != TEXT and _close(np.array([np.linalg.norm(_numbers(value))]), np.array([1.0]), *tol)
+    if isinstance(condition, str) and condition.startswith("regex:"):
+        return value.kind == TEXT and regex.fullmatch(condition[6:], value.text or "") is not None
     if isinstance(condition, str) and condition.startswith("field:"):
-        other = memory.get(condition[6:], row.occurrence)
-        return other is not None and ref_value.kind != TEXT and _close(_numbers(ref_value), other, *tol)
+        name, _, occ = condition[6:].partition("#")
+        found = memory.get(name, int(occ) if occ else row.occurrence)
+        return found is not None and value.kind != TEXT and _close(_numbers(value), found, *tol)
     if isinstance(condition, str):
         expected = parse_value(condition)
-        if expected.kind == TEXT or ref_value.kind == TEXT:
-            return ref_value.text == expected.text
-        return _close(_numbers(ref_value), np.asarray(expected.numbers), *tol)
+        if expected.kind == TEXT or value.kind == TEXT:
+            return value.text == expected.text
+        return _close(_numbers(value), np.asarray(expected.numbers), *tol)
+    if isinstance(condition, list) and all(isinstance(c, str) for c in condition):
+        return value.kind == TEXT and value.text in condition  # one of these texts
     expected_numbers = np.atleast_1d(np.asarray(condition, dtype=float))
-    return ref_value.kind != TEXT and _close(_numbers(ref_value), expected_numbers, *tol)
+    return value.kind != TEXT and _close(_numbers(value), expected_numbers, *tol)
+
+
+def waiver_applies(waiver: Waiver, row: FieldResult, memory: CandidateMemory) -> bool:
+    """True when ``waiver`` explains the divergence in ``row``: each of its conditions holds."""
+    tol = (max(row.rtol, 1e-9), row.atol)
+    if waiver.when_ref_equals is not None and not _holds(
+        waiver.when_ref_equals, row.ref_value, row.cand_value, row, memory, tol
+    ):
+        return False
+    if waiver.when_cand_equals is not None and not _holds(
+        waiver.when_cand_equals, row.cand_value, row.ref_value, row, memory, tol
+    ):
+        return False
+    return True

@@ -86,6 +86,8 @@ def _number(table: dict[str, Any], key: str, where: str) -> float | None:
 
 
 def _date(value: Any, where: str) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
     if value is None or isinstance(value, dt.date):
         return value
     try:
@@ -96,6 +98,24 @@ def _date(value: Any, where: str) -> dt.date | None:
 
 def apply_table(options: CompareOptions, table: dict[str, Any], source: str) -> None:
     """Merge one config table (a profile's or the project's) into ``options``."""
+    try:
+        _apply_table(options, table, source)
+    except TraceDiffError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise TraceDiffError(f"{source}: invalid configuration ({type(exc).__name__}: {exc})") from None
+
+
+def _validate_units(options: CompareOptions, source: str) -> None:
+    from tracediff.trace.units import UNIT_FACTORS, canonical_unit
+
+    for rule in options.units:
+        for side in (rule.ref, rule.cand):
+            if side is not None and (not isinstance(side, str) or (canonical_unit(side) or side) not in UNIT_FACTORS):
+                raise TraceDiffError(f"{source}: [units.{rule.field}]: unknown unit {side!r}")
+
+
+def _apply_table(options: CompareOptions, table: dict[str, Any], source: str) -> None:
     unknown = set(table) - _TOP_KEYS - {"tool"}
     if unknown:
         raise TraceDiffError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -118,14 +138,22 @@ def apply_table(options: CompareOptions, table: dict[str, Any], source: str) -> 
         options.aliases[cand_name] = ref_name
     for pattern, spec in table.get("units", {}).items():
         options.units.append(UnitRule(pattern, spec.get("ref"), spec.get("cand"), source=source))
-    options.optional_tags.extend(table.get("optional_tags", []))
-    for n, spec in enumerate(table.get("waive", [])):
+    tags = table.get("optional_tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise TraceDiffError(f"{source}: optional_tags must be a list of tag names")
+    options.optional_tags.extend(tags)
+    _validate_units(options, source)
+    waivers = table.get("waive", [])
+    if not isinstance(waivers, list) or not all(isinstance(w, dict) for w in waivers):
+        raise TraceDiffError(f"{source}: waive must be a list of tables ([[waive]] entries)")
+    for n, spec in enumerate(waivers):
         where = f"{source} waive[{n}]"
-        if "field" not in spec or not spec.get("reason"):
-            raise TraceDiffError(f"{where}: a waiver needs 'field' and a 'reason'")
+        if not isinstance(spec.get("field"), str) or not spec.get("reason"):
+            raise TraceDiffError(f"{where}: a waiver needs a 'field' (text) and a 'reason'")
         options.waivers.append(Waiver(
             field=spec["field"], reason=spec["reason"], occurrence=spec.get("occurrence"),
             until=_date(spec.get("until"), where), when_ref_equals=spec.get("when_ref_equals"),
+            when_cand_equals=spec.get("when_cand_equals"),
             source=source,
         ))
 

@@ -36,7 +36,8 @@ def render_junit(comparison: Comparison, **_: object) -> str:
     for row in comparison.rows:
         if row.cand_line is not None and row.status in (MATCH, DIVERGED, WAIVED):
             by_family[row.family].append(row)
-        elif row.status == MISSING and comparison.required_missing and not comparison.allow_missing:
+        elif (row.status == MISSING and comparison.required_missing and not comparison.allow_missing
+              and not row.note.endswith("(optional)")):
             by_family["missing fields"].append(row)
     for family, rows in by_family.items():
         failures = sum(r.status in (DIVERGED, MISSING) for r in rows)
@@ -45,6 +46,11 @@ def render_junit(comparison: Comparison, **_: object) -> str:
                               skipped=str(sum(r.status == WAIVED for r in rows)))
         for row in rows:
             _case(suite, row)
+    if comparison.strict and comparison.unused_waivers:
+        suite = ET.SubElement(suites, "testsuite", name="waivers", tests="1", failures="1", errors="0", skipped="0")
+        case = ET.SubElement(suite, "testcase", name="every waiver matched", classname="tracediff.waivers")
+        failure = ET.SubElement(case, "failure", message="waivers matched nothing (--strict)", type="unused-waiver")
+        failure.text = "\n".join(comparison.unused_waivers)
     props = ET.SubElement(suites, "properties")
     ET.SubElement(props, "property", name="headline", value=headline(comparison))
     ET.indent(suites)

@@ -22,6 +22,8 @@ def headline(comparison: Comparison) -> str:
         return f"MATCH: {c.compared} fields agree{extra} ({comparison.ref_path} vs {comparison.cand_path})"
     fd = comparison.first_divergence
     if fd is None:
+        if comparison.counts.compared == 0:
+            return "FAIL: no field was compared (check --only/--ignore, or are these the right logs?)"
         if comparison.unused_waivers:
             return f"FAIL (--strict): {len(comparison.unused_waivers)} waiver(s) matched nothing"
         return "DIVERGED"
