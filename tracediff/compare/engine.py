@@ -99,8 +99,7 @@ class _Stream:
         self.failures: list[tuple[int, FieldResult]] = []
         self.extras: list[FieldResult] = []
         self.stopped_early = False
-        self.memory = CandidateMemory(options.waivers)
-        self.memory.bind(keys)
+        self.memory = CandidateMemory(options.waivers, keys)
 
     def _detail(self) -> bool:
         return self.options.keep_all or self.counts.compared <= self.options.detail_limit
@@ -190,14 +189,12 @@ class _Stream:
         ref = self.pending_ref.batch if not self.stopped_early else Batch.empty()
         offset = ref.offset
         optional_tags = {t for t, name in enumerate(self.ref_info.tags) if name in self.options.optional_tags}
-        required_missing = 0
         for i in np.flatnonzero(self.rules.selected[ref.key]).tolist():
             row = self._row(ref, None, i, -1, offset, None)
             row.status = MISSING
-            optional = int(ref.tag[i]) in optional_tags
-            row.note = "not in the candidate" + (" (optional)" if optional else "")
+            row.optional = int(ref.tag[i]) in optional_tags
+            row.note = "not in the candidate" + (" (optional)" if row.optional else "")
             self.failures.append((int(self.pending_ref.index[i]), row))
-            required_missing += 0 if optional else 1
         self._apply_waivers()
         cand = self.pending_cand.batch if not self.stopped_early else Batch.empty()
         extra_idx = np.flatnonzero(self.rules.selected[cand.key])
@@ -215,13 +212,10 @@ class _Stream:
         counts.diverged = sum(r.status == DIVERGED for _, r in self.failures)
         counts.waived = sum(r.status == WAIVED for _, r in self.failures)
         counts.only_in_ref = sum(r.status == MISSING for _, r in self.failures)
-        required_missing = sum(
-            r.status == MISSING and not r.note.endswith("(optional)") for _, r in self.failures
-        )
+        required_missing = sum(r.status == MISSING and not r.optional for _, r in self.failures)
         first = next(
             (r for _, r in self.failures
-             if r.status == DIVERGED or (r.status == MISSING and not r.note.endswith("(optional)")
-                                         and not self.options.allow_missing)),
+             if r.status == DIVERGED or (r.status == MISSING and not r.optional and not self.options.allow_missing)),
             None,
         )
         detail = self._detail()

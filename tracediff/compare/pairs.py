@@ -55,8 +55,7 @@ def _numbers_of(batch: Batch, i: int) -> np.ndarray:
 def _exact(batch: Batch, i: int, extra) -> tuple[int, ...]:
     if extra is not None and extra.text is not None:
         return tuple(int(t) for t in extra.text.split())
-    start = int(batch.offset[i])
-    return tuple(int(x) for x in batch.values[start:start + int(batch.count[i])])
+    return tuple(int(x) for x in _numbers_of(batch, i))
 
 
 def _unit_mismatch(ref_unit: str, cand_unit: str) -> tuple[float | None, str]:

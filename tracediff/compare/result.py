@@ -31,6 +31,7 @@ class FieldResult:
     note: str = ""
     sub: str | None = None  # the divergent named sub-value
     component: int | None = None  # index of the divergent number in a vector or matrix
+    optional: bool = False  # a missing field the candidate need not print (optional_tags)
     rtol: float = 1e-9  # the tolerance that applied (waiver conditions use it too)
     atol: float = 0.0
 

@@ -7,37 +7,34 @@ import regex
 
 from tracediff.compare.options import Waiver
 from tracediff.compare.result import FieldResult
-from tracediff.trace.log import Batch
+from tracediff.trace.log import Batch, KeyTable
 from tracediff.trace.values import NAMED, TEXT, ParsedValue, parse_value
 
 
 class CandidateMemory:
     """Keeps the candidate values that waiver conditions (``"field:NAME"``) refer to."""
 
-    def __init__(self, waivers: list[Waiver]) -> None:
+    def __init__(self, waivers: list[Waiver], keys: KeyTable) -> None:
         self.wanted = {
             c[6:].partition("#")[0] for w in waivers for c in (w.when_ref_equals, w.when_cand_equals)
             if isinstance(c, str) and c.startswith("field:")
         }
+        self.keys = keys
         self.values: dict[tuple[str, int], np.ndarray] = {}
-        self.keys = None
 
     def remember(self, batch: Batch) -> None:
+        """Copy the wanted fields' values out of ``batch`` (a vectorised pick, then a few rows)."""
         if not self.wanted or len(batch) == 0:
             return
+        wanted_ids = [k for k, name in enumerate(self.keys.fields) if name in self.wanted]
+        rows = np.flatnonzero(np.isin(batch.key, wanted_ids))
+        if len(rows) == 0:
+            return
         offset = batch.offset
-        fields = self._fields
-        for i in range(len(batch)):
-            name = fields(int(batch.key[i]))
-            if name in self.wanted:
-                start = int(offset[i])
-                self.values[(name, int(batch.occurrence[i]))] = batch.values[start:start + int(batch.count[i])].copy()
-
-    def bind(self, keys) -> None:
-        self.keys = keys
-
-    def _fields(self, key: int) -> str:
-        return self.keys.fields[key] if self.keys is not None else ""
+        for i in rows.tolist():
+            start = int(offset[i])
+            name = self.keys.fields[int(batch.key[i])]
+            self.values[(name, int(batch.occurrence[i]))] = batch.values[start:start + int(batch.count[i])].copy()
 
     def get(self, name: str, occurrence: int) -> np.ndarray | None:
         return self.values.get((name, occurrence))

@@ -37,7 +37,7 @@ def render_junit(comparison: Comparison, **_: object) -> str:
         if row.cand_line is not None and row.status in (MATCH, DIVERGED, WAIVED):
             by_family[row.family].append(row)
         elif (row.status == MISSING and comparison.required_missing and not comparison.allow_missing
-              and not row.note.endswith("(optional)")):
+              and not row.optional):
             by_family["missing fields"].append(row)
     for family, rows in by_family.items():
         failures = sum(r.status in (DIVERGED, MISSING) for r in rows)

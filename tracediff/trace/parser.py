@@ -1,14 +1,14 @@
 """Stream a log file into trace records, column-wise.
 
-The file is read in large chunks.  Lines of the common shapes (``TRACE_C: name 1 2 3``
-and ``TRACE_C:name=1 2 3`` with plain numbers) take a fast path of string splits, and
-the numbers of a whole chunk are converted to float64 by numpy in one call.  Every
-other line containing ``TRACE`` takes the general path through
+The file is read in chunks.  Lines of the common shapes (``TRACE_C: name 1 2 3`` and
+``TRACE_C:name=1 2 3`` with plain numbers) are certified for a whole chunk at once by
+:mod:`tracediff.trace.fastpath` (numpy), which also converts their numbers in one call.
+Every other line containing ``TRACE`` takes the general path through
 :mod:`tracediff.trace.dialects`.  Memory grows with the number of trace records only:
 non-trace lines are counted and dropped.
 
 :func:`iter_batches` yields one :class:`~tracediff.trace.log.Batch` per chunk (the
-comparison streams the candidate this way); :func:`parse_log` gathers them into a
+comparison streams both logs this way); :func:`parse_log` gathers them into a
 :class:`~tracediff.trace.log.TraceLog`.
 """
 
