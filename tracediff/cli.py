@@ -54,12 +54,12 @@ def _refuse_overwriting(inputs: list[Path], *outputs: Path | None) -> None:
 
 def _emit(text: str | Iterable[str], output: Path | None) -> None:
     """Write a report (a string, or pieces of one streamed in order) to stdout or a file."""
-    from tracediff.output import write_atomic
+    from tracediff.output import write_report
 
     if isinstance(text, str) and not text.endswith("\n"):
         text += "\n"
     if output is not None:
-        write_atomic(output, text)
+        write_report(output, text)
     else:
         sys.stdout.writelines([text] if isinstance(text, str) else text)
 
@@ -106,7 +106,7 @@ def compare(
     """Compare CANDIDATE against REFERENCE field by field; exit 0 agree, 1 diverge, 2 error."""
     from tracediff.compare.engine import compare_logs
     from tracediff.config.loader import build_options
-    from tracediff.output import append_dated
+    from tracediff.output import append_report, dated_entry
     from tracediff.report import render, render_quiet
     from tracediff.report.markdown import render_markdown
 
@@ -124,7 +124,7 @@ def compare(
     text = render_quiet(result) if quiet else render(result, fmt.value, diverged_only=diverged_only, color=color)
     _emit(text, output)
     if append is not None:
-        append_dated(append, render_markdown(result, diverged_only=diverged_only))
+        append_report(append, dated_entry(render_markdown(result, diverged_only=diverged_only)))
     raise typer.Exit(result.exit_code)
 
 

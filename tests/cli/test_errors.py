@@ -5,10 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 LOG = "TRACE_C: lambda_meters 1e-10\nTRACE_C: F_cell 100\n"
 

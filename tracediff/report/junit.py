@@ -6,12 +6,30 @@ values and the errors, a waived one a skipped element with its reason.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from tracediff.compare.result import DIVERGED, MATCH, MISSING, WAIVED, Comparison, FieldResult
 from tracediff.report.text import headline
 from tracediff.report.values import fmt_error, fmt_value
+
+
+#: characters XML 1.0 cannot hold even escaped: C0 controls but tab/newline/return, lone surrogates, U+FFFE/F
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(xml: str) -> str:
+    """Write each character XML cannot hold as its escape (``\\x07``), so the document always parses."""
+    return _NOT_XML.sub(lambda m: ascii(m.group())[1:-1], xml)
+
+
+def _gate_failure(suites: ET.Element, comparison: Comparison) -> None:
+    """A failed gate that no field's failure explains (nothing compared, ...) still shows red."""
+    suite = ET.SubElement(suites, "testsuite", name="tracediff", tests="1", failures="1", errors="0", skipped="0")
+    case = ET.SubElement(suite, "testcase", name="comparison", classname="tracediff.gate")
+    failure = ET.SubElement(case, "failure", message=headline(comparison).splitlines()[0], type="gate")
+    failure.text = headline(comparison)
 
 
 def _case(suite: ET.Element, row: FieldResult) -> None:
@@ -51,7 +69,9 @@ def render_junit(comparison: Comparison, **_: object) -> str:
         case = ET.SubElement(suite, "testcase", name="every waiver matched", classname="tracediff.waivers")
         failure = ET.SubElement(case, "failure", message="waivers matched nothing (--strict)", type="unused-waiver")
         failure.text = "\n".join(comparison.unused_waivers)
+    if comparison.failed and suites.find(".//failure") is None:
+        _gate_failure(suites, comparison)
     props = ET.SubElement(suites, "properties")
     ET.SubElement(props, "property", name="headline", value=headline(comparison))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + _xml_safe(ET.tostring(suites, encoding="unicode")) + "\n"

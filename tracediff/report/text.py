@@ -52,7 +52,8 @@ def counts_line(comparison: Comparison) -> str:
 def render_quiet(comparison: Comparison, **_: object) -> str:
     first = comparison.first_divergence
     where = f"; first: {first.family} {first.label} (line {first.ref_line})" if first and comparison.failed else ""
-    return f"{comparison.verdict.upper()}: {counts_line(comparison)}{where}"
+    nothing = "nothing was compared; " if comparison.counts.compared == 0 else ""
+    return f"{comparison.verdict.upper()}: {nothing}{counts_line(comparison)}{where}"
 
 
 def _rows(comparison: Comparison, diverged_only: bool) -> list[FieldResult]:
