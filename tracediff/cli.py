@@ -10,16 +10,50 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import shutil
 import sys
+import tempfile
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from tracediff.errors import TraceDiffError
+
+BOOL = ""  # a flag's metavar: it takes no value, so the help shows none
+
+
+def _no_metavar(option: Any) -> Any:
+    """``--help`` takes no value: show no ``<bool>`` beside it."""
+    if option is not None:
+        option.metavar = BOOL
+    return option
+
+
+class PlainGroup(typer.core.TyperGroup):
+    """The command groups, with the plain ``--help``."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _no_metavar(super().get_help_option(ctx))
+
+
+class PlainUsage(typer.core.TyperCommand):
+    """Usage lines as manual pages write them (``REFERENCE CANDIDATE``), not typer's ``{reference}``."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _no_metavar(super().get_help_option(ctx))
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = param.metavar or (param.name or "").upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
 
 app = typer.Typer(
     name="tracediff",
@@ -27,8 +61,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainGroup,
 )
-profile_app = typer.Typer(help="Shipped comparison profiles.", no_args_is_help=True)
+profile_app = typer.Typer(help="Shipped comparison profiles.", no_args_is_help=True, cls=PlainGroup)
 app.add_typer(profile_app, name="profile")
 
 
@@ -64,44 +99,74 @@ def _emit(text: str | Iterable[str], output: Path | None) -> None:
         sys.stdout.writelines([text] if isinstance(text, str) else text)
 
 
-@app.command()
+STDIN = Path("-")
+
+
+@contextlib.contextmanager
+def _stdin_spooled(paths: list[Path]) -> Iterator[list[Path]]:
+    """``-`` stands for standard input: spool it once to a private temporary file, read like any log."""
+    if paths.count(STDIN) > 1:
+        raise TraceDiffError("standard input can be only one of the logs", "-")
+    if STDIN not in paths:
+        yield paths
+        return
+    with tempfile.TemporaryDirectory(prefix="tracediff-") as folder:
+        spooled = Path(folder) / "stdin.log"
+        with open(spooled, "wb") as handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle)
+        yield [spooled if p == STDIN else p for p in paths]
+
+
+def _terminal(color: bool | None, output: Path | None) -> tuple[int, bool]:
+    """The report's width and whether to colour it: the terminal's, none when piped, a file
+    or ``NO_COLOR``; ``--color``/``--no-color`` decide over all of that."""
+    from rich.console import Console
+
+    if output is not None:
+        return 120, bool(color)
+    console = Console(file=sys.stdout)
+    return console.width, console.is_terminal and not console.no_color if color is None else color
+
+
+@app.command(cls=PlainUsage)
 def show(
-    log: Annotated[Path, typer.Argument(help="A trace log (any dialect).")],
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")] = ShowFormat.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
+    log: Annotated[Path, typer.Argument(metavar="LOG", help="A trace log (any dialect); - for standard input.")],
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")] = ShowFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")] = None,
 ) -> None:
     """Print the records parsed from LOG."""
     from tracediff.trace.parser import parse_log
     from tracediff.report.show import render_show
 
     _refuse_overwriting([log], output)
-    parsed = parse_log(log)
-    _emit(render_show(parsed, fmt.value), output)
+    with _stdin_spooled([log]) as (path,):
+        parsed = parse_log(path)
+        _emit(render_show(parsed, fmt.value), output)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def compare(
-    reference: Annotated[Path, typer.Argument(help="Reference log (e.g. the C program's trace).")],
-    candidate: Annotated[Path, typer.Argument(help="Candidate log (e.g. the port's trace).")],
-    rtol: Annotated[Optional[float], typer.Option(help="Relative tolerance (default 1e-9).")] = None,
-    atol: Annotated[Optional[float], typer.Option(help="Absolute tolerance (default 0).")] = None,
-    tol: Annotated[Optional[list[str]], typer.Option("--tol", help="Per-field FIELD=RTOL[,ATOL]; FIELD may be a glob. Repeatable.")] = None,
-    elementwise: Annotated[bool, typer.Option("--elementwise", help="Scale each vector component by itself, not by the field's largest.")] = False,
-    only: Annotated[Optional[list[str]], typer.Option("--only", help="Compare only fields matching GLOB. Repeatable.")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip fields matching GLOB. Repeatable.")] = None,
-    allow_missing: Annotated[bool, typer.Option("--allow-missing", help="Reference fields absent from the candidate do not fail.")] = False,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json, markdown or junit.")] = Format.table,
-    show_all: Annotated[bool, typer.Option("--all", help="Report every field, however long the trace.")] = False,
-    diverged_only: Annotated[bool, typer.Option("--diverged-only", help="Only rows that did not match.")] = False,
-    first: Annotated[bool, typer.Option("--first", help="Report only the first divergence.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="One summary line.")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
-    append: Annotated[Optional[Path], typer.Option("--append", help="Append the Markdown report to FILE under a dated heading.")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: nearest pyproject.toml [tool.tracediff] or tracediff.toml).")] = None,
-    profile: Annotated[Optional[str], typer.Option("--profile", help="A shipped profile, e.g. nanobragg.")] = None,
-    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore project config files.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail when a waiver matched nothing.")] = False,
-    color: Annotated[bool, typer.Option("--color/--no-color", help="Colour the table.")] = False,
+    reference: Annotated[Path, typer.Argument(metavar="REFERENCE", help="Reference log (e.g. the C program's trace); - for standard input.")],
+    candidate: Annotated[Path, typer.Argument(metavar="CANDIDATE", help="Candidate log (e.g. the port's trace); - for standard input.")],
+    rtol: Annotated[Optional[float], typer.Option(metavar="RTOL", help="Relative tolerance (default 1e-9).")] = None,
+    atol: Annotated[Optional[float], typer.Option(metavar="ATOL", help="Absolute tolerance (default 0).")] = None,
+    tol: Annotated[Optional[list[str]], typer.Option("--tol", metavar="FIELD=RTOL[,ATOL]", help="Per-field tolerance; FIELD may be a glob. Repeatable.")] = None,
+    elementwise: Annotated[bool, typer.Option("--elementwise", metavar=BOOL, help="Scale each vector component by itself, not by the field's largest.")] = False,
+    only: Annotated[Optional[list[str]], typer.Option("--only", metavar="GLOB", help="Compare only fields matching GLOB. Repeatable.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="GLOB", help="Skip fields matching GLOB. Repeatable.")] = None,
+    allow_missing: Annotated[bool, typer.Option("--allow-missing", metavar=BOOL, help="Reference fields absent from the candidate do not fail.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, markdown or junit.")] = Format.table,
+    show_all: Annotated[bool, typer.Option("--all", metavar=BOOL, help="Report every field, matching ones included.")] = False,
+    diverged_only: Annotated[bool, typer.Option("--diverged-only", metavar=BOOL, help="Only the diverged and missing fields (no EXTRA rows).")] = False,
+    first: Annotated[bool, typer.Option("--first", metavar=BOOL, help="Report only the first divergence.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar=BOOL, help="One summary line (the table format only).")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE.")] = None,
+    append: Annotated[Optional[Path], typer.Option("--append", metavar="FILE", help="Append a compact Markdown report to FILE under a dated heading.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Config file (default: nearest pyproject.toml [tool.tracediff] or tracediff.toml).")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", metavar="NAME", help="A shipped profile, e.g. nanobragg.")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", metavar=BOOL, help="Ignore project config files.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", metavar=BOOL, help="Fail when a waiver matched nothing.")] = False,
+    color: Annotated[Optional[bool], typer.Option("--color/--no-color", metavar=BOOL, help="Colour the report (default: on a terminal, unless NO_COLOR is set).")] = None,
 ) -> None:
     """Compare CANDIDATE against REFERENCE field by field; exit 0 agree, 1 diverge, 2 error."""
     from tracediff.compare.engine import compare_logs
@@ -110,6 +175,9 @@ def compare(
     from tracediff.report import render, render_quiet
     from tracediff.report.markdown import render_markdown
 
+    if quiet and fmt != Format.table:
+        raise TraceDiffError(f"--quiet prints one summary line; it cannot be combined with --format {fmt.value}",
+                             "--quiet")
     _refuse_overwriting([reference, candidate], output, append)
     options = build_options(
         config=config, profile=profile, use_project_config=not no_config, rtol=rtol, atol=atol,
@@ -117,26 +185,30 @@ def compare(
         allow_missing=allow_missing, strict=strict, keep_all=show_all or fmt == Format.junit,
     )
     options.first_only = first
-    result = compare_logs(reference, candidate, options)
+    with _stdin_spooled([reference, candidate]) as (ref_path, cand_path):
+        result = compare_logs(ref_path, cand_path, options)
+    result.ref_path, result.cand_path = reference, candidate  # name the logs as the user did
     if first:
         result.rows = [result.first_divergence] if result.first_divergence else []
         result.rows_complete = False
-    text = render_quiet(result) if quiet else render(result, fmt.value, diverged_only=diverged_only, color=color)
+    width, colored = _terminal(color, output)
+    view = {"show_all": show_all, "diverged_only": diverged_only}
+    text = render_quiet(result) if quiet else render(result, fmt.value, width=width, color=colored, **view)
     _emit(text, output)
     if append is not None:
-        append_report(append, dated_entry(render_markdown(result, diverged_only=diverged_only)))
+        append_report(append, dated_entry(render_markdown(result, **view)))
     raise typer.Exit(result.exit_code)
 
 
-@profile_app.command("show")
-def profile_show(name: Annotated[str, typer.Argument(help="Profile name, e.g. nanobragg.")]) -> None:
+@profile_app.command("show", cls=PlainUsage)
+def profile_show(name: Annotated[str, typer.Argument(metavar="NAME", help="Profile name, e.g. nanobragg.")]) -> None:
     """Print a shipped profile (TOML)."""
     from tracediff.config.loader import profile_text
 
     sys.stdout.write(profile_text(name))
 
 
-@profile_app.command("list")
+@profile_app.command("list", cls=PlainUsage)
 def profile_list() -> None:
     """List the shipped profiles."""
     from tracediff.config.loader import profile_names
@@ -146,7 +218,23 @@ def profile_list() -> None:
 
 from tracediff.cli_capture import CONTEXT_SETTINGS, capture  # noqa: E402 - torch loads inside the command
 
-app.command("capture", context_settings=CONTEXT_SETTINGS)(capture)
+app.command("capture", context_settings=CONTEXT_SETTINGS, cls=PlainUsage)(capture)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from tracediff import __version__
+
+        sys.stdout.write(f"tracediff {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", metavar=BOOL, callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Parallel-trace capture and comparison for porting numerical C programs to PyTorch."""
 
 
 def _suggestion(exc: BaseException) -> str:

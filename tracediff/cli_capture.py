@@ -30,7 +30,7 @@ def capture(
     out: Optional[Path] = typer.Option(
         None, "--out", help="Write a reproducibility bundle (trace_py.log, trace_py.stderr, command.txt, "
         "env_snapshot.txt, git_context.txt, manifest.json) to this directory instead of stdout."),
-    force: bool = typer.Option(False, "--force", help="Replace a non-empty --out directory."),
+    force: bool = typer.Option(False, "--force", metavar="", help="Replace a non-empty --out directory."),
     device: str = typer.Option("cpu", "--device", help="torch device, e.g. cpu or cuda (errors if absent)."),
     dtype: str = typer.Option("float64", "--dtype", help="float64 (default, as the C) or float32."),
 ) -> None:

@@ -1,31 +1,41 @@
-"""A Markdown report: the headline and a table, ready for a pull-request comment."""
+"""A compact Markdown report for a pull-request comment or a log of runs (``--append``):
+the verdict, the headline, the failing rows, the counts; every row with ``show_all``."""
 
 from __future__ import annotations
 
 from tracediff.compare.result import Comparison
-from tracediff.compare.status import Status
-from tracediff.report.text import counts_line, headline
-from tracediff.report.values import fmt_error, fmt_value
+from tracediff.report.table import error_text, field_name
+from tracediff.report.text import ROW_LIMIT, counts_line, headline, rule_legend, selected_rows
+from tracediff.report.values import fmt_value
+
+VALUE_LIMIT = 60
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(comparison: Comparison, *, diverged_only: bool = False, **_: object) -> str:
+def render_markdown(comparison: Comparison, *, diverged_only: bool = False, show_all: bool = False,
+                    **_: object) -> str:
     icon = "✅" if not comparison.failed else "❌"
-    lines = [f"### {icon} tracediff: {comparison.verdict}", "", "```", headline(comparison), "```", "",
-             f"**Counts:** {counts_line(comparison)}", ""]
-    rows = [r for r in comparison.rows if not diverged_only or r.status is not Status.MATCHED]
+    lines = [f"### {icon} tracediff: {comparison.verdict}", "", "```", headline(comparison, 120), "```", ""]
+    rows = selected_rows(comparison, show_all=show_all, diverged_only=diverged_only)
+    hidden = 0 if show_all else max(0, len(rows) - ROW_LIMIT)
+    rows = rows[:len(rows) - hidden]
     if rows:
-        lines += ["| status | field | ref line | cand line | reference | candidate | rel err | rule / note |",
-                  "|---|---|---|---|---|---|---|---|"]
+        legend = rule_legend(rows)
+        lines += ["| status | field | lines | reference | candidate | rel err | rule |", "|---|---|---|---|---|---|---|"]
         for r in rows:
             lines.append("| " + " | ".join(_cell(x) for x in (
-                r.status.label, f"{r.family}:{r.label}", str(r.ref_line or ""), str(r.cand_line or ""),
-                fmt_value(r.ref_value, 60), fmt_value(r.cand_value, 60), fmt_error(r.rel_error),
-                r.note or r.rule,
+                r.status.label, field_name(r), f"{r.ref_line or '-'}:{r.cand_line or '-'}",
+                fmt_value(r.ref_value, VALUE_LIMIT, r.component), fmt_value(r.cand_value, VALUE_LIMIT, r.component),
+                error_text(r), str(legend.get(r.rule, "")),
             )) + " |")
+        lines += [f"| … | {hidden} more rows (`--all`) | | | | | |"] if hidden else []
+        lines += [""] + [f"{n}. {_cell(rule)}" for rule, n in legend.items()] + [""]
+        notes = sorted({r.note for r in rows if r.note})
+        lines += [f"- {_cell(note)}" for note in notes] + ([""] if notes else [])
     if comparison.unused_waivers:
-        lines += ["", "**Unused waivers:**"] + [f"- {_cell(w)}" for w in comparison.unused_waivers]
+        lines += ["**Unused waivers:**"] + [f"- {_cell(w)}" for w in comparison.unused_waivers] + [""]
+    lines.append(f"**Counts:** {counts_line(comparison)}")
     return "\n".join(lines) + "\n"

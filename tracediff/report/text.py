@@ -1,56 +1,74 @@
-"""The terminal table (rich), the one-line summary and the JSON document."""
+"""The text reports: the headline, the counts, the one-line summary, the terminal
+report and the JSON document."""
 
 from __future__ import annotations
 
 import io
 import json
 
+from collections import Counter
+
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tracediff.compare.result import Comparison, FieldResult
 from tracediff.compare.status import Status
+from tracediff.report.table import cells, print_rows
 from tracediff.report.values import fmt_error, fmt_value
 
-STATUS_STYLE = {
-    Status.MATCHED: "green", Status.DIVERGED: "bold red", Status.MISSING_REQUIRED: "red",
-    Status.MISSING_OPTIONAL: "dim", Status.WAIVED: "yellow", Status.EXTRA: "cyan",
-}
+SUMMARY_LINES = 4  # rules and waiver reasons listed in a passing run's summary
+ROW_LIMIT = 30  # failing rows a terminal report shows without --all
 
 
-def headline(comparison: Comparison) -> str:
-    """The first divergence in one or two lines, or the agreement."""
+def _gate_headline(comparison: Comparison) -> str:
+    """Why a run without a first divergence failed."""
+    if comparison.counts.compared == 0:
+        return "FAIL: no field was compared (check --only/--ignore, or are these the right logs?)"
+    if comparison.unused_waivers:
+        return f"FAIL (--strict): {len(comparison.unused_waivers)} waiver(s) matched nothing"
+    return "DIVERGED"
+
+
+def _error_line(fd: FieldResult) -> str:
+    if fd.abs_error is None and fd.rel_error is None:
+        return "  the values differ" + (f" ({fd.note})" if fd.note else "")
+    digits = fd.digits if fd.digits is not None else 0
+    return (f"  abs err {fmt_error(fd.abs_error)}, rel err {fmt_error(fd.rel_error)}, "
+            f"{digits} digit{'s' if digits != 1 else ''} agree" + (f" ({fd.note})" if fd.note else ""))
+
+
+def headline(comparison: Comparison, width: int = 200) -> str:
+    """The agreement in one line, or the first divergence in a few short lines: where, both
+    values (the diverging component always whole) and the errors."""
     c = comparison.counts
     if not comparison.failed:
         extra = f", {c.waived} waived" if c.waived else ""
-        return f"MATCH: {c.compared} fields agree{extra} ({comparison.ref_path} vs {comparison.cand_path})"
+        return f"MATCH: {c.compared} fields agree{extra}"
     fd = comparison.first_divergence
     if fd is None:
-        if comparison.counts.compared == 0:
-            return "FAIL: no field was compared (check --only/--ignore, or are these the right logs?)"
-        if comparison.unused_waivers:
-            return f"FAIL (--strict): {len(comparison.unused_waivers)} waiver(s) matched nothing"
-        return "DIVERGED"
+        return _gate_headline(comparison)
     where = f"{fd.family} {fd.label}"
     if fd.status.missing:
-        return f"FIRST DIVERGENCE: {where} (reference line {fd.ref_line}) is missing from the candidate"
+        return (f"FIRST DIVERGENCE: {where} is missing from the candidate\n"
+                f"  reference line {fd.ref_line}: {fmt_value(fd.ref_value, max(20, width - 24))}")
     comp = f" component {fd.component}" if fd.component is not None else ""
+    lines = (str(fd.ref_line or "-"), str(fd.cand_line or "-"))
+    pad = max(map(len, lines))
+    room = max(20, width - pad - 19)
     return (
-        f"FIRST DIVERGENCE: {where}{comp} at reference line {fd.ref_line}, candidate line {fd.cand_line}\n"
-        f"  reference: {fmt_value(fd.ref_value, 200)}\n"
-        f"  candidate: {fmt_value(fd.cand_value, 200)}\n"
-        f"  abs error {fmt_error(fd.abs_error)}, rel error {fmt_error(fd.rel_error)}, "
-        f"{fd.digits if fd.digits is not None else 0} significant digits agree"
-        + (f"  ({fd.note})" if fd.note else "")
+        f"FIRST DIVERGENCE: {where}{comp}\n"
+        f"  reference line {lines[0]:>{pad}}: {fmt_value(fd.ref_value, room, fd.component)}\n"
+        f"  candidate line {lines[1]:>{pad}}: {fmt_value(fd.cand_value, room, fd.component)}\n"
+        + _error_line(fd)
     )
 
 
 def counts_line(comparison: Comparison) -> str:
+    """The counts in one short line (fits 60 columns)."""
     c = comparison.counts
-    return (
-        f"{c.compared} compared, {c.diverged} diverged, {c.only_in_ref} only in reference, "
-        f"{c.only_in_cand} only in candidate, {c.waived} waived"
-    )
+    return (f"{c.compared} compared, {c.diverged} diverged, {c.only_in_ref} missing, "
+            f"{c.only_in_cand} extra, {c.waived} waived")
 
 
 def render_quiet(comparison: Comparison, **_: object) -> str:
@@ -60,39 +78,84 @@ def render_quiet(comparison: Comparison, **_: object) -> str:
     return f"{comparison.verdict.upper()}: {nothing}{counts_line(comparison)}{where}"
 
 
-def _rows(comparison: Comparison, diverged_only: bool) -> list[FieldResult]:
+def selected_rows(comparison: Comparison, *, show_all: bool = False, diverged_only: bool = False) -> list[FieldResult]:
+    """The rows a report shows: the failing ones; every one with ``show_all``; with
+    ``diverged_only`` the diverged and missing ones (never EXTRA)."""
     if diverged_only:
-        return [r for r in comparison.rows if r.status is not Status.MATCHED]
-    return comparison.rows
+        return [r for r in comparison.rows if r.status is Status.DIVERGED or r.status.missing]
+    if show_all:
+        return comparison.rows
+    return [r for r in comparison.rows if r.status.fails(comparison.allow_missing)]
 
 
-def render_table(comparison: Comparison, *, diverged_only: bool = False, width: int = 200, color: bool = False, **_: object) -> str:
-    table = Table(title=None, show_lines=False, expand=False)
-    for name, style in (("status", None), ("field", "bold"), ("ref line", "dim"), ("cand line", "dim"),
-                        ("reference", None), ("candidate", None), ("abs err", None), ("rel err", None), ("digits", None),
-                        ("decided by", "dim")):
-        table.add_column(name, style=style, overflow="fold")
-    for row in _rows(comparison, diverged_only):
-        table.add_row(
-            f"[{STATUS_STYLE[row.status]}]{row.status.label}[/]",
-            f"{row.family}:{row.label}" if row.family != "TRACE" else row.label,
-            str(row.ref_line or ""), str(row.cand_line or ""),
-            fmt_value(row.ref_value, 48), fmt_value(row.cand_value, 48),
-            fmt_error(row.abs_error), fmt_error(row.rel_error),
-            "" if row.digits is None else str(row.digits),
-            row.note or row.rule,
-        )
+def rule_legend(rows: list[FieldResult]) -> dict[str, int]:
+    """Each rule that decided one of ``rows``, numbered in order of first use."""
+    legend: dict[str, int] = {}
+    for row in rows:
+        if row.rule and row.rule not in legend:
+            legend[row.rule] = len(legend) + 1
+    return legend
+
+
+def _console(width: int, color: bool) -> tuple[Console, io.StringIO]:
     out = io.StringIO()
-    console = Console(file=out, width=width, force_terminal=color, color_system="auto" if color else None)
-    console.print(headline(comparison), markup=False, highlight=False)
-    console.print(table)
-    if not comparison.rows_complete:
-        console.print("(showing the fields that did not match; use --all for every row)", markup=False)
+    console = Console(file=out, width=width, force_terminal=color, color_system="standard" if color else None,
+                      highlight=False, soft_wrap=False, emoji=False)
+    return console, out
+
+
+def _say(console: Console, text: str, style: str | None = None) -> None:
+    console.print(Text(text, style=style or ""), overflow="fold")
+
+
+def _match_summary(console: Console, comparison: Comparison) -> None:
+    """What a passing run proved: both logs, the rules that judged, what was waived."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(overflow="fold")
+    grid.add_row("  reference", f"{comparison.ref_path} ({comparison.ref_lines} lines)")
+    grid.add_row("  candidate", f"{comparison.cand_path} ({comparison.cand_lines} lines)")
+    rules = Counter(r.rule for r in comparison.rows if r.rule and r.status is not Status.WAIVED)
+    for i, (rule, n) in enumerate(rules.most_common(SUMMARY_LINES)):
+        grid.add_row("  rules" if i == 0 else "", f"{rule} ({n} field{'s' if n != 1 else ''})")
+    reasons = Counter(r.note.removeprefix("WAIVED: ") for r in comparison.rows if r.status is Status.WAIVED)
+    for i, (reason, n) in enumerate(reasons.most_common(SUMMARY_LINES)):
+        grid.add_row("  waived" if i == 0 else "", f"{n} x {reason}")
+    hidden = max(0, len(rules) - SUMMARY_LINES) + max(0, len(reasons) - SUMMARY_LINES)
+    if hidden:
+        grid.add_row("", f"... {hidden} more (--all)")
+    console.print(grid)
+
+
+def render_table(comparison: Comparison, *, diverged_only: bool = False, show_all: bool = False, width: int = 100,
+                 color: bool = False, **_: object) -> str:
+    """The terminal report: the headline, the failing rows (every one with ``show_all``),
+    the legend of rules, notes and the counts; a passing run gets a short summary instead."""
+    console, out = _console(width, color)
+    style = "bold red" if comparison.failed else "bold green"
+    lines = headline(comparison, width).splitlines()
+    _say(console, lines[0], style)
+    for line in lines[1:]:
+        _say(console, line)
+    rows = selected_rows(comparison, show_all=show_all, diverged_only=diverged_only)
+    if not comparison.failed and not show_all and not diverged_only:
+        _match_summary(console, comparison)
+    elif rows:
+        shown = rows if show_all or len(rows) <= ROW_LIMIT else rows[:ROW_LIMIT]
+        legend = rule_legend(shown)
+        console.print()
+        print_rows(console, cells(shown, legend), width)
+        if len(shown) < len(rows):
+            _say(console, f"... {len(rows) - len(shown)} more rows (--all, or --format json)")
+        for rule, number in legend.items():
+            _say(console, f"rule {number}: {rule}", "dim")
+    if not comparison.rows_complete and (show_all or diverged_only):
+        _say(console, "(the rows of matching fields were not kept; use --all for every row)")
     for note in comparison.notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        _say(console, f"note: {note}")
     for waiver in comparison.unused_waivers:
-        console.print(f"unused waiver: {waiver}", markup=False, highlight=False)
-    console.print(counts_line(comparison), markup=False, highlight=False)
+        _say(console, f"unused waiver: {waiver}")
+    _say(console, counts_line(comparison))
     return out.getvalue()
 
 
