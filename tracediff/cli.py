@@ -171,6 +171,7 @@ def compare(
     """Compare CANDIDATE against REFERENCE field by field; exit 0 agree, 1 diverge, 2 error."""
     from tracediff.compare.engine import compare_logs
     from tracediff.config.loader import build_options
+    from tracediff.hints import find_hints
     from tracediff.output import append_report, dated_entry
     from tracediff.report import render, render_quiet
     from tracediff.report.markdown import render_markdown
@@ -187,12 +188,13 @@ def compare(
     options.first_only = first
     with _stdin_spooled([reference, candidate]) as (ref_path, cand_path):
         result = compare_logs(ref_path, cand_path, options)
+        hints = find_hints(result)  # reads the logs' tags, while a spooled stdin still exists
     result.ref_path, result.cand_path = reference, candidate  # name the logs as the user did
     if first:
         result.rows = [result.first_divergence] if result.first_divergence else []
         result.rows_complete = False
     width, colored = _terminal(color, output)
-    view = {"show_all": show_all, "diverged_only": diverged_only}
+    view = {"show_all": show_all, "diverged_only": diverged_only, "hints": hints}
     text = render_quiet(result) if quiet else render(result, fmt.value, width=width, color=colored, **view)
     _emit(text, output)
     if append is not None:

@@ -3,7 +3,10 @@ the verdict, the headline, the failing rows, the counts; every row with ``show_a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tracediff.compare.result import Comparison
+from tracediff.hints.facts import Hint
 from tracediff.report.table import error_text, field_name
 from tracediff.report.text import ROW_LIMIT, counts_line, headline, rule_legend, selected_rows
 from tracediff.report.values import fmt_value
@@ -16,7 +19,7 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(comparison: Comparison, *, diverged_only: bool = False, show_all: bool = False,
-                    **_: object) -> str:
+                    hints: Sequence[Hint] = (), **_: object) -> str:
     icon = "✅" if not comparison.failed else "❌"
     lines = [f"### {icon} tracediff: {comparison.verdict}", "", "```", headline(comparison, 120), "```", ""]
     rows = selected_rows(comparison, show_all=show_all, diverged_only=diverged_only)
@@ -35,6 +38,8 @@ def render_markdown(comparison: Comparison, *, diverged_only: bool = False, show
         lines += [""] + [f"{n}. {_cell(rule)}" for rule, n in legend.items()] + [""]
         notes = sorted({r.note for r in rows if r.note})
         lines += [f"- {_cell(note)}" for note in notes] + ([""] if notes else [])
+    if hints:
+        lines += ["**Hints:**"] + [f"- {_cell(h.message)}" for h in hints] + [""]
     if comparison.unused_waivers:
         lines += ["**Unused waivers:**"] + [f"- {_cell(w)}" for w in comparison.unused_waivers] + [""]
     lines.append(f"**Counts:** {counts_line(comparison)}")

@@ -98,7 +98,7 @@ def _table(items: list[Cells], field: int, budget: int) -> Table:
         both = ref if c.row.cand_value is None else f"{ref}\n{cand}"  # a missing field: its reference value only
         name = Text(c.field, style="bold")
         name.append(f"\n{c.lines}", style="dim")
-        table.add_row(Text(c.status, style=c.style), name, both, c.error, c.rule)
+        table.add_row(Text(c.status, style=c.style), name, Text(both), c.error, c.rule)
     return table
 
 
@@ -112,6 +112,6 @@ def _plain(console: Console, items: list[Cells], width: int) -> None:
         head.append("".join(f"  {x}" for x in (c.error and f"rel err {c.error}", c.rule and f"rule {c.rule}") if x))
         console.print(head, overflow="fold")
         ref, cand = c.values(width - gutter - 9)
-        console.print(f"  ref  {c.row.ref_line or '-':>{gutter}}  {ref}", overflow="fold")
+        console.print(Text(f"  ref  {c.row.ref_line or '-':>{gutter}}  {ref}"), overflow="fold")
         if c.row.cand_value is not None:
-            console.print(f"  cand {c.row.cand_line or '-':>{gutter}}  {cand}", overflow="fold")
+            console.print(Text(f"  cand {c.row.cand_line or '-':>{gutter}}  {cand}"), overflow="fold")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 import json
-
 from collections import Counter
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +14,7 @@ from rich.text import Text
 
 from tracediff.compare.result import Comparison, FieldResult
 from tracediff.compare.status import Status
+from tracediff.hints.facts import Hint
 from tracediff.report.table import cells, print_rows
 from tracediff.report.values import fmt_error, fmt_value
 
@@ -113,22 +114,31 @@ def _match_summary(console: Console, comparison: Comparison) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True, style="dim")
     grid.add_column(overflow="fold")
-    grid.add_row("  reference", f"{comparison.ref_path} ({comparison.ref_lines} lines)")
-    grid.add_row("  candidate", f"{comparison.cand_path} ({comparison.cand_lines} lines)")
+    grid.add_row("  reference", Text(f"{comparison.ref_path} ({comparison.ref_lines} lines)"))
+    grid.add_row("  candidate", Text(f"{comparison.cand_path} ({comparison.cand_lines} lines)"))
     rules = Counter(r.rule for r in comparison.rows if r.rule and r.status is not Status.WAIVED)
     for i, (rule, n) in enumerate(rules.most_common(SUMMARY_LINES)):
-        grid.add_row("  rules" if i == 0 else "", f"{rule} ({n} field{'s' if n != 1 else ''})")
+        grid.add_row("  rules" if i == 0 else "", Text(f"{rule} ({n} field{'s' if n != 1 else ''})"))
     reasons = Counter(r.note.removeprefix("WAIVED: ") for r in comparison.rows if r.status is Status.WAIVED)
     for i, (reason, n) in enumerate(reasons.most_common(SUMMARY_LINES)):
-        grid.add_row("  waived" if i == 0 else "", f"{n} x {reason}")
+        grid.add_row("  waived" if i == 0 else "", Text(f"{n} x {reason}"))
     hidden = max(0, len(rules) - SUMMARY_LINES) + max(0, len(reasons) - SUMMARY_LINES)
     if hidden:
         grid.add_row("", f"... {hidden} more (--all)")
     console.print(grid)
 
 
+def _hints(console: Console, hints: Sequence[Hint]) -> None:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold yellow")
+    grid.add_column(overflow="fold")
+    for hint in hints:
+        grid.add_row("hint:", Text(hint.message))
+    console.print(grid)
+
+
 def render_table(comparison: Comparison, *, diverged_only: bool = False, show_all: bool = False, width: int = 100,
-                 color: bool = False, **_: object) -> str:
+                 color: bool = False, hints: Sequence[Hint] = (), **_: object) -> str:
     """The terminal report: the headline, the failing rows (every one with ``show_all``),
     the legend of rules, notes and the counts; a passing run gets a short summary instead."""
     console, out = _console(width, color)
@@ -151,13 +161,15 @@ def render_table(comparison: Comparison, *, diverged_only: bool = False, show_al
             _say(console, f"rule {number}: {rule}", "dim")
     if not comparison.rows_complete and (show_all or diverged_only):
         _say(console, "(the rows of matching fields were not kept; use --all for every row)")
+    _hints(console, hints)
     for note in comparison.notes:
         _say(console, f"note: {note}")
     for waiver in comparison.unused_waivers:
         _say(console, f"unused waiver: {waiver}")
     _say(console, counts_line(comparison))
-    return out.getvalue()
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())  # rich pads grids to the width
 
 
-def render_json(comparison: Comparison, **_: object) -> str:
-    return json.dumps(comparison.to_json(), indent=2, ensure_ascii=False)
+def render_json(comparison: Comparison, *, hints: Sequence[Hint] = (), **_: object) -> str:
+    """The comparison as one JSON object, with the ``hints`` (code, message, evidence)."""
+    return json.dumps({**comparison.to_json(), "hints": [h.to_json() for h in hints]}, indent=2, ensure_ascii=False)
