@@ -114,9 +114,6 @@ def compare(
     )
     options.first_only = first
     result = compare_logs(reference, candidate, options)
-    if first:
-        result.rows = [result.first_divergence] if result.first_divergence else []
-        result.rows_complete = False
     text = render_quiet(result) if quiet else render(result, fmt.value, diverged_only=diverged_only, color=color)
     _emit(text, output)
     if append is not None:
