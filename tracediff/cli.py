@@ -190,9 +190,6 @@ def compare(
         result = compare_logs(ref_path, cand_path, options)
         hints = find_hints(result)  # reads the logs' tags, while a spooled stdin still exists
     result.ref_path, result.cand_path = reference, candidate  # name the logs as the user did
-    if first:
-        result.rows = [result.first_divergence] if result.first_divergence else []
-        result.rows_complete = False
     width, colored = _terminal(color, output)
     view = {"show_all": show_all, "diverged_only": diverged_only, "hints": hints}
     text = render_quiet(result) if quiet else render(result, fmt.value, width=width, color=colored, **view)
