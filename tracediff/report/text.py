@@ -137,6 +137,20 @@ def _hints(console: Console, hints: Sequence[Hint]) -> None:
     console.print(grid)
 
 
+def _rows(console: Console, rows: list[FieldResult], show_all: bool, width: int) -> None:
+    """The rows (at most :data:`ROW_LIMIT` without ``show_all``), then the legend of their rules."""
+    if not rows:
+        return
+    shown = rows if show_all else rows[:ROW_LIMIT]
+    legend = rule_legend(shown)
+    console.print()
+    print_rows(console, cells(shown, legend), width)
+    if len(shown) < len(rows):
+        _say(console, f"... {len(rows) - len(shown)} more rows (--all, or --format json)")
+    for rule, number in legend.items():
+        _say(console, f"rule {number}: {rule}", "dim")
+
+
 def render_table(comparison: Comparison, *, diverged_only: bool = False, show_all: bool = False, width: int = 100,
                  color: bool = False, hints: Sequence[Hint] = (), **_: object) -> str:
     """The terminal report: the headline, the failing rows (every one with ``show_all``),
@@ -147,20 +161,10 @@ def render_table(comparison: Comparison, *, diverged_only: bool = False, show_al
     _say(console, lines[0], style)
     for line in lines[1:]:
         _say(console, line)
-    rows = selected_rows(comparison, show_all=show_all, diverged_only=diverged_only)
     if not comparison.failed and not show_all and not diverged_only:
         _match_summary(console, comparison)
-    elif rows:
-        shown = rows if show_all or len(rows) <= ROW_LIMIT else rows[:ROW_LIMIT]
-        legend = rule_legend(shown)
-        console.print()
-        print_rows(console, cells(shown, legend), width)
-        if len(shown) < len(rows):
-            _say(console, f"... {len(rows) - len(shown)} more rows (--all, or --format json)")
-        for rule, number in legend.items():
-            _say(console, f"rule {number}: {rule}", "dim")
-    if not comparison.rows_complete and (show_all or diverged_only):
-        _say(console, "(the rows of matching fields were not kept; use --all for every row)")
+    else:
+        _rows(console, selected_rows(comparison, show_all=show_all, diverged_only=diverged_only), show_all, width)
     _hints(console, hints)
     for note in comparison.notes:
         _say(console, f"note: {note}")
