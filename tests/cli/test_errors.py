@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -23,21 +22,18 @@ def _raiser(exc: BaseException):
 
 @pytest.fixture
 def break_commands(monkeypatch):
-    """Make compare, show and capture all fail inside with ``exc``."""
+    """Make compare and show fail inside with ``exc`` (capture still formats its own errors)."""
 
     def _break(exc: BaseException) -> None:
         monkeypatch.setattr("tracediff.compare.engine.compare_logs", _raiser(exc))
         monkeypatch.setattr("tracediff.trace.parser.parse_log", _raiser(exc))
-        fake = types.ModuleType("tracediff.capture.runner")
-        fake.capture = _raiser(exc)  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "tracediff.capture.runner", fake)
 
     return _break
 
 
 def _commands(write):
     log = write("a.log", LOG)
-    return {"compare": ("compare", log, log), "show": ("show", log), "capture": ("capture", "--", "-lambda", "1")}
+    return {"compare": ("compare", log, log), "show": ("show", log)}
 
 
 @pytest.mark.parametrize("exc, code, expected", [
@@ -66,12 +62,6 @@ def test_a_mistyped_option_suggests_the_one_meant(cli, write):
     assert result.stderr.strip() == "tracediff: error: no such option: --profle (did you mean --profile?)"
     far = cli("compare", log, log, "--zzzzzz")
     assert far.code == 2 and "did you mean" not in far.stderr
-
-
-def test_capture_without_flags_is_a_usage_error(cli):
-    result = cli("capture")
-    assert result.code == 2
-    assert result.stderr.startswith("tracediff: error: no nanoBragg flags")
 
 
 def test_show_into_a_closed_pipe_exits_quietly(tmp_path):

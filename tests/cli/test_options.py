@@ -57,7 +57,7 @@ def test_diverged_only_means_diverged_and_missing_not_extra(cli, write):
     assert "EXTRA" not in md.stdout and "| MISSING |" in md.stdout
 
 
-@pytest.mark.parametrize("command", [("compare",), ("show",), ("capture",), ("profile", "show"), ()])
+@pytest.mark.parametrize("command", [("compare",), ("show",), ("profile", "show"), ()])
 def test_help_has_plain_metavars_and_usage(cli, command):
     result = cli(*command, "--help")
     assert result.code == 0

@@ -11,6 +11,7 @@ from tracediff.hints.facts import Facts, Hint
 
 FLOAT32_SHARE = 0.8  # this share of the candidate's fractional numbers are float32 values (float64: almost none)
 FLOAT32_ERRORS = (5e-10, 2e-6)  # the median relative error of a float32 port lies in here
+FLOAT32_DIGITS = 9  # a float32 value needs 9 significant digits to print exactly
 MIN_NUMBERS = 12
 MIN_ERRORS = 5
 DIGIT_GAP = 3  # the candidate prints at least this many digits fewer than the reference
@@ -42,7 +43,9 @@ def float32_candidate(facts: Facts) -> Iterator[Hint]:
     share = sum(map(_is_float32, cand)) / len(cand) if len(cand) >= MIN_NUMBERS else 0.0
     errors = [r.rel_error for r in facts.judged if r.rel_error]
     median = statistics.median(errors) if len(errors) >= MIN_ERRORS else None
-    level = median is not None and FLOAT32_ERRORS[0] <= median <= FLOAT32_ERRORS[1]
+    # errors at float32 level mean float32 only where the candidate prints the digits to show it
+    level = (median is not None and FLOAT32_ERRORS[0] <= median <= FLOAT32_ERRORS[1]
+             and bool(cand) and max(map(printed_digits, cand)) >= FLOAT32_DIGITS)
     if share >= FLOAT32_SHARE or level:
         evidence = []
         if share >= FLOAT32_SHARE:
