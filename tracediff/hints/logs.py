@@ -58,7 +58,8 @@ def different_pixels(facts: Facts) -> Iterator[Hint]:
 
 def different_runs(facts: Facts) -> Iterator[Hint]:
     """Fields that echo the run's inputs differ (and not by a unit factor): different runs."""
-    rows = [r for r in facts.diverged if r.field in RUN_FIELDS and _gross(r) and not ((p := numbers(r)) and factor_of(*p))]
+    rows = [r for r in facts.diverged
+            if r.field in RUN_FIELDS and _gross(r) and not ((p := numbers(r)) and factor_of(*p))]
     if rows:
         row = rows[0]
         yield Hint("different-runs",
@@ -93,31 +94,31 @@ def needs_profile(facts: Facts) -> Iterator[Hint]:
                    f"try --profile {PROFILE}", f"{len(quirky)} diverged and {len(renamed)} extra field(s) match it")
 
 
-def _phi_series(rows: list[FieldResult], side: str) -> dict[str, dict[int, tuple[float, ...]]]:
+def _phi_series(rows: list[FieldResult]) -> dict[str, dict[int, tuple[float, ...]]]:
+    """The reference's per-phi-step values: field -> step -> numbers."""
     series: dict[str, dict[int, tuple[float, ...]]] = defaultdict(dict)
     for row in rows:
-        value = row.ref_value if side == "ref" else row.cand_value
-        if "PHI" in row.family and value is not None and value.numbers:
-            series[row.field][row.occurrence] = value.numbers
+        if "PHI" in row.family and row.ref_value is not None and row.ref_value.numbers:
+            series[row.field][row.occurrence] = row.ref_value.numbers
     return series
 
 
 def phi_carry_over(facts: Facts) -> Iterator[Hint]:
     """The C's phi step 0 repeats its last step: the known carry-over defect (the port may be right)."""
     rows = facts.comparison.rows
-    ref = _phi_series(rows, "ref")
+    ref = _phi_series(rows)
     steps = ref.get("phi_deg", {})
     if len(steps) < 2 or steps.get(0) != (0.0,):
         return
     last = max(steps)
-    stale = [f for f, s in ref.items() if f not in ("phi_tic", "phi_deg") and 0 in s and last in s
-             and s[0] == s[last] and s.get(1) != s[0]]
+    stale = [f for f, s in ref.items() if f not in ("phi_tic", "phi_deg") and {0, 1, last} <= set(s)
+             and s[0] == s[last] and s[1] != s[0]]
     diverged = {r.field for r in rows if "PHI" in r.family and r.occurrence == 0 and r.status is Status.DIVERGED}
     if stale and diverged & set(stale):
         field = stale[0]
         yield Hint("c-phi-carry-over",
-                   f"the C's phi step 0 repeats its last step ({field} at tic 0 = tic {last}): the known nanoBragg "
-                   "phi carry-over defect (at phi = 0 the C keeps the previous pixel's rotated cell); a port that "
-                   "rotates afresh is right. Trace the first pixel processed (single-pixel -roi, "
-                   "OMP_NUM_THREADS=1) or emulate the carry-over",
+                   f"the C's phi step 0 repeats its last step ({field} at tic 0 = tic {last}): the known "
+                   "nanoBragg phi carry-over defect (quirk Q14: at phi = 0 the C keeps the previous pixel's "
+                   "rotated cell); a port that rotates afresh is right. Trace the first pixel processed "
+                   "(single-pixel -roi, OMP_NUM_THREADS=1) or emulate the carry-over",
                    f"reference {field}: tic 0 = tic {last} = {ref[field][0][0]:.15g}, tic 1 = {ref[field][1][0]:.15g}")

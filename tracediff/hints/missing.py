@@ -64,8 +64,8 @@ def renamed_fields(facts: Facts) -> Iterator[Hint]:
     said: set[tuple[str, str]] = set()
     for row in facts.missing:
         partners = extra.get(_signature(row, "ref") or ())
-        if partners and len(partners) == 1 and partners[0].field != row.field and (row.field, partners[0].field) not in said:
-            other = partners[0]
+        other = partners[0] if partners and len(partners) == 1 else None
+        if other is not None and other.field != row.field and (row.field, other.field) not in said:
             said.add((row.field, other.field))
             yield Hint("renamed-field",
                        f"reference {row.field} and candidate {other.field} print the same value: renamed? "

@@ -74,7 +74,8 @@ def wrong_order_or_sign(facts: Facts) -> Iterator[Hint]:
         order, flips = _reordering(*pair), _flipped(*pair)
         if order:
             yield Hint("components-permuted",
-                       f"{name(row)}: the candidate's components are the reference's in the order {order}: axes swapped?",
+                       f"{name(row)}: the candidate's components are the reference's in the order {order}: "
+                       "axes swapped?",
                        f"candidate[i] = reference[{order}[i]] for every i")
         elif flips:
             yield Hint("sign-flip", f"{name(row)}: component(s) {flips} have the opposite sign: an axis convention?",

@@ -27,7 +27,8 @@ def render_markdown(comparison: Comparison, *, diverged_only: bool = False, show
     rows = rows[:len(rows) - hidden]
     if rows:
         legend = rule_legend(rows)
-        lines += ["| status | field | lines | reference | candidate | rel err | rule |", "|---|---|---|---|---|---|---|"]
+        lines += ["| status | field | lines | reference | candidate | rel err | rule |",
+                  "|---|---|---|---|---|---|---|"]
         for r in rows:
             lines.append("| " + " | ".join(_cell(x) for x in (
                 r.status.label, field_name(r), f"{r.ref_line or '-'}:{r.cand_line or '-'}",
