@@ -98,22 +98,21 @@ def compare(
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore project config files.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when a waiver matched nothing.")] = False,
     color: Annotated[bool, typer.Option("--color/--no-color", help="Colour the table.")] = False,
+    family: Annotated[Optional[list[str]], typer.Option("--family", help="Pair the reference's tag family REF with the candidate's CAND (REF=CAND). Repeatable.")] = None,
 ) -> None:
     """Compare CANDIDATE against REFERENCE field by field; exit 0 agree, 1 diverge, 2 error."""
-    from tracediff.compare.engine import compare_logs
-    from tracediff.config.loader import build_options
+    from tracediff.compare.engine import AUTO, compare_logs, parse_family_option
     from tracediff.output import append_dated
     from tracediff.report import render, render_quiet
     from tracediff.report.markdown import render_markdown
 
     _refuse_overwriting([reference, candidate], output, append)
-    options = build_options(
-        config=config, profile=profile, use_project_config=not no_config, rtol=rtol, atol=atol,
-        elementwise=elementwise, tol=tol or [], only=only or [], ignore=ignore or [],
-        allow_missing=allow_missing, strict=strict, keep_all=show_all or fmt == Format.junit,
+    result = compare_logs(
+        reference, candidate, config=config if config is not None else (None if no_config else AUTO),
+        profile=profile, rtol=rtol, atol=atol, elementwise=elementwise, tol=tol or [], only=only or [],
+        ignore=ignore or [], allow_missing=allow_missing, strict=strict, keep_all=show_all or fmt == Format.junit,
+        first_only=first, families=dict(parse_family_option(f) for f in family or []),
     )
-    options.first_only = first
-    result = compare_logs(reference, candidate, options)
     text = render_quiet(result) if quiet else render(result, fmt.value, diverged_only=diverged_only, color=color)
     _emit(text, output)
     if append is not None:

@@ -32,16 +32,19 @@ def headline(comparison: Comparison) -> str:
             return f"FAIL (--strict): {len(comparison.unused_waivers)} waiver(s) matched nothing"
         return "DIVERGED"
     where = f"{fd.family} {fd.label}"
+    missing = "".join(f"\n  missing: {group.describe()}" for group in comparison.missing[:3])
     if fd.status.missing:
-        return f"FIRST DIVERGENCE: {where} (reference line {fd.ref_line}) is missing from the candidate"
+        return f"FIRST DIVERGENCE: {where} (reference line {fd.ref_line}) is missing from the candidate" + missing
     comp = f" component {fd.component}" if fd.component is not None else ""
+    if len(fd.components) > 1:
+        comp += f" (the worst of {len(fd.components)} failing: {', '.join(str(c.sub or c.index) for c in fd.components)})"
     return (
         f"FIRST DIVERGENCE: {where}{comp} at reference line {fd.ref_line}, candidate line {fd.cand_line}\n"
         f"  reference: {fmt_value(fd.ref_value, 200)}\n"
         f"  candidate: {fmt_value(fd.cand_value, 200)}\n"
         f"  abs error {fmt_error(fd.abs_error)}, rel error {fmt_error(fd.rel_error)}, "
         f"{fd.digits if fd.digits is not None else 0} significant digits agree"
-        + (f"  ({fd.note})" if fd.note else "")
+        + (f"  ({fd.note})" if fd.note else "") + missing
     )
 
 
