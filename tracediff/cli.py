@@ -167,10 +167,10 @@ def compare(
     no_config: Annotated[bool, typer.Option("--no-config", metavar=BOOL, help="Ignore project config files.")] = False,
     strict: Annotated[bool, typer.Option("--strict", metavar=BOOL, help="Fail when a waiver matched nothing.")] = False,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", metavar=BOOL, help="Colour the report (default: on a terminal, unless NO_COLOR is set).")] = None,
+    family: Annotated[Optional[list[str]], typer.Option("--family", metavar="REF=CAND", help="Pair the reference's tag family REF with the candidate's CAND (REF=CAND). Repeatable.")] = None,
 ) -> None:
     """Compare CANDIDATE against REFERENCE field by field; exit 0 agree, 1 diverge, 2 error."""
-    from tracediff.compare.engine import compare_logs
-    from tracediff.config.loader import build_options
+    from tracediff.compare.engine import AUTO, compare_logs, parse_family_option
     from tracediff.hints import find_hints
     from tracediff.output import append_report, dated_entry
     from tracediff.report import render, render_quiet
@@ -180,14 +180,13 @@ def compare(
         raise TraceDiffError(f"--quiet prints one summary line; it cannot be combined with --format {fmt.value}",
                              "--quiet")
     _refuse_overwriting([reference, candidate], output, append)
-    options = build_options(
-        config=config, profile=profile, use_project_config=not no_config, rtol=rtol, atol=atol,
-        elementwise=elementwise, tol=tol or [], only=only or [], ignore=ignore or [],
-        allow_missing=allow_missing, strict=strict, keep_all=show_all or fmt == Format.junit,
-    )
-    options.first_only = first
     with _stdin_spooled([reference, candidate]) as (ref_path, cand_path):
-        result = compare_logs(ref_path, cand_path, options)
+        result = compare_logs(
+            ref_path, cand_path, config=config if config is not None else (None if no_config else AUTO),
+            profile=profile, rtol=rtol, atol=atol, elementwise=elementwise, tol=tol or [], only=only or [],
+            ignore=ignore or [], allow_missing=allow_missing, strict=strict, keep_all=show_all or fmt == Format.junit,
+            first_only=first, families=dict(parse_family_option(f) for f in family or []),
+        )
         hints = find_hints(result)  # reads the logs' tags, while a spooled stdin still exists
     result.ref_path, result.cand_path = reference, candidate  # name the logs as the user did
     width, colored = _terminal(color, output)

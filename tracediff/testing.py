@@ -14,23 +14,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tracediff.compare.engine import compare_logs
+from tracediff.compare.engine import AUTO, compare_logs
 from tracediff.compare.result import Comparison
-from tracediff.config.loader import build_options
 from tracediff.report.text import render_table
 
 
-def assert_traces_match(reference: str | Path, candidate: str | Path, **options: Any) -> Comparison:
+def assert_traces_match(reference: str | Path, candidate: str | Path, *, profile: str | None = None,
+                        config: str | Path | None = AUTO, **options: Any) -> Comparison:
     """Compare two trace logs and raise AssertionError unless they agree.
 
-    ``options`` are those of :func:`tracediff.config.loader.build_options`: ``rtol``,
-    ``atol``, ``tol`` (``["FIELD=RTOL,ATOL", ...]``), ``elementwise``, ``only``,
-    ``ignore``, ``allow_missing``, ``strict``, ``profile``, ``config`` and
-    ``use_project_config`` (default False here, so a test means the same everywhere).
-    Returns the comparison when the traces agree.
+    Reads the same configuration as ``tracediff compare`` (``config="auto"``: the nearest
+    ``pyproject.toml`` with ``[tool.tracediff]`` or ``tracediff.toml`` from the working
+    directory; a path; or None for none), so the test, the library and the command line
+    give one verdict.  ``options`` are the command line's (``rtol``, ``atol``, ``tol``
+    (``["FIELD=RTOL,ATOL", ...]``), ``elementwise``, ``only``, ``ignore``,
+    ``allow_missing``, ``strict``, ``families``).  Returns the comparison when the traces agree.
     """
-    options.setdefault("use_project_config", False)
-    result = compare_logs(reference, candidate, build_options(**options))
+    result = compare_logs(reference, candidate, profile=profile, config=config, **options)
     if result.failed:
         raise AssertionError("\n" + render_table(result, diverged_only=True))
     return result

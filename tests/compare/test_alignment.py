@@ -172,12 +172,15 @@ def test_c_and_py_tags_share_a_family(cli, write):
     assert doc["counts"]["only_in_ref"] == 2 and doc["counts"]["only_in_cand"] == 2
 
 
-def test_first_failure_skips_missing_fields_only_with_allow_missing(cli, write):
+def test_the_first_value_divergence_comes_before_missing_fields(cli, write):
+    """Issue 11: the headline is the first value divergence; the missing field that precedes
+    it is ``first_missing`` (it used to be the headline, burying the divergence)."""
     ref = write("ref.log", "TRACE_C: a 1.5\nTRACE_C: b 2.5\nTRACE_C: c 3.5\n")
     cand = write("cand.log", "TRACE_PY: b 2.75\nTRACE_PY: c 3.5\n")
     code, doc = compare(cli, ref, cand)
     assert code == 1
-    assert (doc["first_divergence"]["field"], doc["first_divergence"]["ref_line"]) == ("a", 1)
+    assert (doc["first_divergence"]["field"], doc["first_divergence"]["ref_line"]) == ("b", 2)
+    assert (doc["first_missing"]["field"], doc["first_missing"]["ref_line"]) == ("a", 1)
     code, doc = compare(cli, ref, cand, "--allow-missing")
     assert code == 1
     assert (doc["first_divergence"]["field"], doc["first_divergence"]["ref_line"]) == ("b", 2)

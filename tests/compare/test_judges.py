@@ -104,3 +104,20 @@ def test_first_gives_the_same_rows_from_the_library_and_the_cli(write, cli):
     doc = run.json()
     assert [f["field"] for f in library["fields"]] == [f["field"] for f in doc["fields"]] == ["b"]
     assert library["fields_complete"] is doc["fields_complete"] is False
+
+
+def test_a_matrix_against_a_flat_vector_is_a_shape_divergence(write):
+    ref = write("ref.log", "TRACE_C: v [1 0 0; 0 1 0; 0 0 1]\n")
+    cand = write("cand.log", "TRACE_PY: v 1 0 0 0 1 0 0 0 1\n")
+    (row,) = compare_logs(ref, cand, CompareOptions(keep_all=True)).rows
+    assert row.status == "diverged" and "shape differs" in row.note
+
+
+def test_big_integers_are_reported_with_their_digits(write):
+    ref = write("ref.log", "TRACE_C: n 12345678901234567890 5\n")
+    cand = write("cand.log", "TRACE_PY: n 12345678901234567891 5\n")
+    result = compare_logs(ref, cand, CompareOptions(keep_all=True))
+    (row,) = result.rows
+    assert row.status == "diverged" and row.component == 0
+    (comp,) = result.to_json()["fields"][0]["components"]
+    assert (comp["ref"], comp["cand"]) == (12345678901234567890, 12345678901234567891)

@@ -9,9 +9,11 @@ decided at the end, when every candidate value they may refer to has been seen.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -20,9 +22,11 @@ from tracediff.compare.options import CompareOptions
 from tracediff.compare.pairs import judge_pairs
 from tracediff.compare.reader import read_concurrently
 from tracediff.compare.result import Comparison, Counts, FieldResult
-from tracediff.compare.status import Status
 from tracediff.compare.rules import KeyRules
+from tracediff.compare.status import Status
+from tracediff.compare.summary import ambiguity_notes, occurrence_notes, summarise_missing
 from tracediff.compare.waivers import CandidateMemory, waiver_applies
+from tracediff.errors import TraceDiffError
 from tracediff.trace.log import Batch, KeyTable, LogInfo, value_at
 from tracediff.trace.parser import no_records_error
 from tracediff.trace.values import ParsedValue
@@ -30,15 +34,58 @@ from tracediff.trace.values import ParsedValue
 MAX_ROWS_WITHOUT_ALL = 1000
 
 
-def compare_logs(reference: str | Path, candidate: str | Path, options: CompareOptions | None = None) -> Comparison:
-    """Compare the candidate log against the reference log (the library's entry point)."""
-    options = options or CompareOptions()
+AUTO = "auto"
+
+
+def resolve_options(options: CompareOptions | None = None, *, profile: str | None = None,
+                    config: str | Path | None = AUTO, **settings: Any) -> CompareOptions:
+    """The options of a comparison, found the way the CLI finds them.
+
+    ``options``, when given, is complete: nothing else is read.  Otherwise ``config`` is
+    ``"auto"`` (the default, as on the command line: the nearest ``pyproject.toml`` with
+    ``[tool.tracediff]``, or ``tracediff.toml``, from the working directory), a path, or
+    None (no project config); ``profile`` names a shipped profile; ``settings`` are the
+    command line's options by their Python names (``rtol``, ``atol``, ``tol``,
+    ``elementwise``, ``only``, ``ignore``, ``allow_missing``, ``strict``, ``keep_all``,
+    ``first_only``, ``families``).
+    """
+    if options is not None:
+        if profile is not None or config not in (AUTO, None) or settings:
+            raise TypeError("pass either a complete CompareOptions or profile/config/settings, not both")
+        return options
+    from tracediff.config.loader import build_options
+
+    first_only, families = settings.pop("first_only", False), settings.pop("families", None)
+    built = build_options(config=None if config in (AUTO, None) else Path(config), profile=profile,
+                          use_project_config=config == AUTO, **settings)
+    built.first_only = first_only
+    built.families.update(families or {})
+    return built
+
+
+def parse_family_option(text: str) -> tuple[str, str]:
+    """``REF=CAND`` from ``--family``: the reference's tag family and the candidate's."""
+    ref, sep, cand = text.partition("=")
+    if not sep or not ref.strip() or not cand.strip():
+        raise TraceDiffError(f"--family expects REF=CAND (two tag families, e.g. TRACE=TRACE_BASE), got {text!r}")
+    return ref.strip(), cand.strip()
+
+
+def compare_logs(reference: str | Path, candidate: str | Path, options: CompareOptions | None = None, *,
+                 profile: str | None = None, config: str | Path | None = AUTO, **settings: Any) -> Comparison:
+    """Compare the candidate log against the reference log (the library's entry point).
+
+    The options are those the CLI would use (see :func:`resolve_options`): the same files
+    give the same verdict from the command line, from here and from
+    :func:`tracediff.testing.assert_traces_match`.
+    """
+    options = resolve_options(options, profile=profile, config=config, **settings)
     keys = KeyTable()
     ref_info, cand_info = LogInfo(Path(reference)), LogInfo(Path(candidate))
     stream = _Stream(keys, options, ref_info, cand_info)
     # both logs are parsed concurrently (child processes where possible); this process judges
     ref_batches = read_concurrently(reference, keys, ref_info, {})
-    cand_batches = read_concurrently(candidate, keys, cand_info, options.aliases)
+    cand_batches = read_concurrently(candidate, keys, cand_info, {})  # aliases are paired here (rules.partner)
     try:
         for ref_batch, cand_batch in zip_longest(ref_batches, cand_batches):
             stream.add(ref_batch, cand_batch)
@@ -77,8 +124,24 @@ class _Pending:
         self.batch, self.index = self.batch.take(idx), self.index[idx]
 
 
-def _codes(batch: Batch) -> np.ndarray:
-    return (batch.key.astype(np.int64) << 32) | batch.occurrence.astype(np.int64)
+def _codes(keys: np.ndarray, batch: Batch) -> np.ndarray:
+    return (keys.astype(np.int64) << 32) | batch.occurrence.astype(np.int64)
+
+
+def _count_occurrences(counts: np.ndarray, batch: Batch | None, n_keys: int) -> np.ndarray:
+    """``counts`` (per key, records seen so far) grown to ``n_keys`` and updated with ``batch``."""
+    if len(counts) < n_keys:
+        counts = np.r_[counts, np.zeros(n_keys - len(counts), np.int64)]
+    if batch is not None and len(batch):
+        np.maximum.at(counts, batch.key, batch.occurrence.astype(np.int64) + 1)
+    return counts
+
+
+def _prose(batch: Batch) -> np.ndarray:
+    """Per record: parsed from prose (a narrative header's or a description's ``key=value``), which
+    the candidate need not print.  The parser's ``optional`` column; None there means no record is."""
+    flags = getattr(batch, "optional", None)
+    return np.zeros(len(batch), bool) if flags is None else np.asarray(flags, bool)
 
 
 def _value(batch: Batch, i: int, offset: np.ndarray, info: LogInfo) -> ParsedValue:
@@ -99,6 +162,8 @@ class _Stream:
         self.extras: list[FieldResult] = []
         self.stopped_early = False
         self.memory = CandidateMemory(options.waivers, keys)
+        self.ref_count = np.zeros(0, np.int64)  # per key: how many times each side printed it
+        self.cand_count = np.zeros(0, np.int64)
 
     def _detail(self) -> bool:
         return self.options.keep_all or self.counts.compared <= self.options.detail_limit
@@ -109,13 +174,19 @@ class _Stream:
         self.pending_cand.add(cand_batch, self.cand_seen)
         self.ref_seen += len(ref_batch) if ref_batch is not None else 0
         self.cand_seen += len(cand_batch) if cand_batch is not None else 0
+        self.ref_count = _count_occurrences(self.ref_count, ref_batch, len(self.keys))
+        self.cand_count = _count_occurrences(self.cand_count, cand_batch, len(self.keys))
         if cand_batch is not None:
-            self.memory.remember(cand_batch)
+            self.memory.remember(cand_batch, self.rules.partner)
+        self._pair()
+
+    def _pair(self) -> None:
+        """Pair what waits on both sides; a reference field's own name beats an alias of it."""
         ref, cand = self.pending_ref.batch, self.pending_cand.batch
         if len(ref) == 0 or len(cand) == 0:
             return
-        ref_codes, cand_codes = _codes(ref), _codes(cand)
-        order = np.argsort(cand_codes, kind="stable")
+        ref_codes, cand_codes = _codes(ref.key, ref), _codes(self.rules.partner[cand.key], cand)
+        order = np.lexsort((self.rules.rank[cand.key], cand_codes))
         sorted_codes = cand_codes[order]
         pos = np.minimum(np.searchsorted(sorted_codes, ref_codes), len(sorted_codes) - 1)
         found = sorted_codes[pos] == ref_codes
@@ -184,16 +255,56 @@ class _Stream:
 
     def finish(self) -> Comparison:
         self.rules.update()
+        notes = [] if self.stopped_early else self._pair_across_families()
+        self._add_missing()
+        self._apply_waivers()
+        self._add_extras()
+        self.failures.sort(key=lambda item: item[0])
+        notes += self._annotate()
+        return self._comparison(notes)
+
+    def _pair_across_families(self) -> list[str]:
+        """Pair a candidate family the reference never prints with the reference family whose
+        waiting fields share its names (``TRACE`` and ``TRACE_BASE``), and say so."""
+        families, partner = self.keys.families, self.rules.partner
+        ref_families = {families[k] for k in np.flatnonzero(self.ref_count).tolist()}
+        seen = np.flatnonzero(self.cand_count)
+        lonely = sorted({families[int(partner[k])] for k in seen.tolist()} - ref_families)
+        ref, cand = self.pending_ref.batch, self.pending_cand.batch
+        if not lonely or len(ref) == 0 or len(cand) == 0:
+            return []
+        waiting = {}
+        for k in np.unique(ref.key).tolist():
+            waiting.setdefault(self.keys.fields[k], []).append(families[k])
+        notes = []
+        for family in lonely:
+            names = {self.keys.fields[int(partner[k])] for k in np.unique(cand.key).tolist()
+                     if families[int(partner[k])] == family}
+            meets = Counter(f for name in names for f in waiting.get(name, []))
+            if meets:
+                target, shared = meets.most_common(1)[0]
+                self.rules.map_family(family, target)
+                notes.append(f"the reference prints no {family} field: the candidate's {family} fields are paired by "
+                             f"name with the reference's {target} fields ({shared} names meet; --family "
+                             f"{target}={family} sets this by hand)")
+        if notes:
+            self._pair()
+        return notes
+
+    def _add_missing(self) -> None:
+        """Rows for the reference fields left without a partner: required, or optional (an
+        optional tag, or prose the parser flagged)."""
         ref = self.pending_ref.batch if not self.stopped_early else Batch.empty()
         offset = ref.offset
-        optional_tags = {t for t, name in enumerate(self.ref_info.tags) if name in self.options.optional_tags}
+        optional_tags = [t for t, name in enumerate(self.ref_info.tags) if name in self.options.optional_tags]
+        optional = np.isin(ref.tag, optional_tags) | _prose(ref)
         for i in np.flatnonzero(self.rules.selected[ref.key]).tolist():
             row = self._row(ref, None, i, -1, offset, None)
-            optional = int(ref.tag[i]) in optional_tags
-            row.status = Status.MISSING_OPTIONAL if optional else Status.MISSING_REQUIRED
-            row.note = "not in the candidate" + (" (optional)" if optional else "")
+            row.status = Status.MISSING_OPTIONAL if optional[i] else Status.MISSING_REQUIRED
+            row.note = "not in the candidate" + (" (optional)" if optional[i] else "")
             self.failures.append((int(self.pending_ref.index[i]), row))
-        self._apply_waivers()
+
+    def _add_extras(self) -> None:
         cand = self.pending_cand.batch if not self.stopped_early else Batch.empty()
         extra_idx = np.flatnonzero(self.rules.selected[cand.key])
         self.counts.only_in_cand = len(extra_idx)
@@ -205,13 +316,32 @@ class _Stream:
                 status=Status.EXTRA, ref_line=None, cand_line=int(cand.line[j]), ref_value=None,
                 cand_value=_value(cand, j, cand_offset, self.cand_info), note="only in the candidate",
             ))
-        self.failures.sort(key=lambda item: item[0])
+
+    def _annotate(self) -> list[str]:
+        """Notes on rows whose field occurs a different number of times on the two sides, or
+        for which the candidate prints several names; one summary line each."""
+        args = (self.keys, self.ref_count, self.cand_count, self.rules.partner)
+        per_key, lines = occurrence_notes(*args, self.rules.selected)
+        ambiguous, more = ambiguity_notes(*args[:1], self.cand_count, self.rules.partner, self.rules.rank, self.ref_count)
+        if per_key or ambiguous:
+            for _, row in self.rows + self.failures:
+                k = self.keys.by_family[row.family][row.field]
+                for note in (per_key.get(k), ambiguous.get(k)):
+                    if note:
+                        row.note = f"{row.note}; {note}" if row.note else note
+        return lines + more
+
+    def _comparison(self, notes: list[str]) -> Comparison:
         counts = self.counts
         counts.diverged = sum(r.status is Status.DIVERGED for _, r in self.failures)
         counts.waived = sum(r.status is Status.WAIVED for _, r in self.failures)
         counts.only_in_ref = sum(r.status.missing for _, r in self.failures)
-        required_missing = sum(r.status is Status.MISSING_REQUIRED for _, r in self.failures)
-        first = next((r for _, r in self.failures if r.status.fails(self.options.allow_missing)), None)
+        missing = [r for _, r in self.failures if r.status is Status.MISSING_REQUIRED]
+        allow = self.options.allow_missing
+        # the headline: the first value divergence; a missing field only when no value diverges
+        first = next((r for _, r in self.failures if r.status is Status.DIVERGED), None)
+        if first is None and missing and Status.MISSING_REQUIRED.fails(allow):
+            first = missing[0]
         detail = self._detail()
         rows = sorted(self.rows + self.failures, key=lambda item: item[0]) if detail else self.failures
         rows_out = [r for _, r in rows][: None if detail else MAX_ROWS_WITHOUT_ALL]
@@ -222,9 +352,10 @@ class _Stream:
         comparison = Comparison(
             ref_path=self.ref_info.path, cand_path=self.cand_info.path, counts=counts,
             first_divergence=first, rows=rows_out, rows_complete=detail and not self.options.first_only,
-            allow_missing=self.options.allow_missing, unused_waivers=self.unused_waivers,
+            allow_missing=allow, unused_waivers=self.unused_waivers,
             strict=self.options.strict, ref_lines=self.ref_info.lines_read,
-            cand_lines=self.cand_info.lines_read, required_missing=required_missing,
+            cand_lines=self.cand_info.lines_read, required_missing=len(missing),
+            first_missing=missing[0] if missing else None, missing=summarise_missing(missing), notes=notes,
         )
         if self.cand_info.ends_mid_line:
             comparison.cand_truncated = True

@@ -61,6 +61,7 @@ class CompareOptions:
     allow_missing: bool = False
     optional_tags: list[str] = field(default_factory=list)  # ref tags the candidate need not print
     aliases: dict[str, str] = field(default_factory=dict)  # candidate name -> reference name
+    families: dict[str, str] = field(default_factory=dict)  # reference family -> candidate family (--family)
     units: list[UnitRule] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     strict: bool = False

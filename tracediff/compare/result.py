@@ -61,6 +61,29 @@ class FieldResult:
 
 
 @dataclass
+class MissingGroup:
+    """Reference fields the candidate does not print, of one tag family and catalogue block."""
+
+    family: str
+    block: str | None
+    count: int = 0
+    first_line: int = 0
+    last_line: int = 0
+    names: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        where = f"{self.family} block {self.block}" if self.block else f"{self.family}"
+        lines = f"line {self.first_line}" if self.first_line == self.last_line else f"lines {self.first_line}-{self.last_line}"
+        more = ", ..." if self.count > len(self.names) else ""
+        return (f"{self.count} {where} field{'s' if self.count != 1 else ''} not in the candidate, "
+                f"reference {lines} ({', '.join(self.names)}{more})")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"family": self.family, "block": self.block, "count": self.count, "first_line": self.first_line,
+                "last_line": self.last_line, "names": self.names, "text": self.describe()}
+
+
+@dataclass
 class Counts:
     compared: int = 0
     diverged: int = 0
@@ -89,6 +112,8 @@ class Comparison:
     ref_lines: int = 0
     cand_lines: int = 0
     required_missing: int = 0  # rows of status MISSING_REQUIRED (the rows kept may be fewer)
+    first_missing: FieldResult | None = None  # the first reference field the candidate lacks and must print
+    missing: list[MissingGroup] = field(default_factory=list)  # the missing fields, grouped
     cand_truncated: bool = False  # the candidate ends mid-line (reported as a note)
 
     @property
@@ -112,18 +137,13 @@ class Comparison:
         return 1 if self.failed else 0
 
     def to_json(self) -> dict[str, Any]:
-        first = None
-        if self.first_divergence is not None:
-            fd = self.first_divergence.to_json()
-            first = {k: fd[k] for k in (
-                "family", "field", "occurrence", "ref_line", "cand_line",
-                "ref_value", "cand_value", "abs_error", "rel_error", "digits", "component", "components", "status",
-            )}
         return {
             "verdict": self.verdict,
             "reference": str(self.ref_path),
             "candidate": str(self.cand_path),
-            "first_divergence": first,
+            "first_divergence": _headline_json(self.first_divergence),
+            "first_missing": _headline_json(self.first_missing),
+            "missing": {"count": sum(g.count for g in self.missing), "groups": [g.to_json() for g in self.missing]},
             "counts": self.counts.to_json(),
             "fields": [row.to_json() for row in self.rows],
             "fields_complete": self.rows_complete,
@@ -131,3 +151,14 @@ class Comparison:
             "candidate_truncated": self.cand_truncated,
             "notes": self.notes,
         }
+
+
+_HEADLINE_KEYS = ("family", "field", "occurrence", "ref_line", "cand_line", "ref_value", "cand_value",
+                  "abs_error", "rel_error", "digits", "component", "components", "status", "note")
+
+
+def _headline_json(row: FieldResult | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    doc = row.to_json()
+    return {k: doc[k] for k in _HEADLINE_KEYS}

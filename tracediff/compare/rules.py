@@ -31,12 +31,19 @@ class KeyRules:
         self.describe: list[str] = []
         self.sub_units: dict[int, list[UnitRule]] = {}
         self.unit_rule: dict[int, UnitRule] = {}  # the rule whose factors a key carries
+        # on the candidate side, key k stands for reference key partner[k] (aliases, families);
+        # rank orders several candidate names for one reference field: its own name 0, aliases by listing
+        self.partner = np.zeros(0, np.int64)
+        self.rank = np.zeros(0, np.int16)
+        self.family_map = {cand: ref for ref, cand in options.families.items()}  # candidate -> reference family
+        self._alias_rank = {name: n + 1 for n, name in enumerate(options.aliases)}
 
     def update(self) -> None:
-        """Resolve the rules of keys interned since the last call."""
-        start, n = len(self.describe), len(self.keys)
-        if start == n:
-            return
+        """Resolve the rules of keys interned since the last call (partners intern keys too)."""
+        while len(self.describe) < len(self.keys):
+            self._grow(len(self.describe), len(self.keys))
+
+    def _grow(self, start: int, n: int) -> None:
         grow = n - start
         self.selected = np.r_[self.selected, np.zeros(grow, bool)]
         self.rtol = np.r_[self.rtol, np.zeros(grow)]
@@ -44,8 +51,26 @@ class KeyRules:
         self.elementwise = np.r_[self.elementwise, np.zeros(grow, bool)]
         self.ref_factor = np.r_[self.ref_factor, np.ones(grow)]
         self.cand_factor = np.r_[self.cand_factor, np.ones(grow)]
+        self.partner = np.r_[self.partner, np.arange(start, n)]
+        self.rank = np.r_[self.rank, np.zeros(grow, np.int16)]
         for k in range(start, n):
             self._resolve(k, self.keys.fields[k])
+            self._pair(k)
+
+    def _pair(self, k: int) -> None:
+        """The reference key that candidate key ``k`` stands for."""
+        family, name = self.keys.families[k], self.keys.fields[k]
+        target = (self.family_map.get(family, family), self.options.aliases.get(name, name))
+        if target != (family, name):
+            self.partner[k] = self.keys.id(*target)
+            self.rank[k] = self._alias_rank.get(name, 0)
+
+    def map_family(self, cand_family: str, ref_family: str) -> None:
+        """Pair the candidate's family ``cand_family`` with the reference's ``ref_family`` from now on."""
+        self.family_map[cand_family] = ref_family
+        for k in [k for k, f in enumerate(self.keys.families[:len(self.describe)]) if f == cand_family]:
+            self._pair(k)
+        self.update()
 
     def _resolve(self, k: int, name: str) -> None:
         options = self.options

@@ -23,18 +23,20 @@ class CandidateMemory:
         self.keys = keys
         self.values: dict[tuple[str, int], np.ndarray] = {}
 
-    def remember(self, batch: Batch) -> None:
-        """Copy the wanted fields' values out of ``batch`` (a vectorised pick, then a few rows)."""
+    def remember(self, batch: Batch, partner: np.ndarray) -> None:
+        """Copy the wanted fields' values out of ``batch`` under the reference names they stand
+        for (``partner``: key -> reference key), a vectorised pick, then a few rows."""
         if not self.wanted or len(batch) == 0:
             return
         wanted_ids = [k for k, name in enumerate(self.keys.fields) if name in self.wanted]
-        rows = np.flatnonzero(np.isin(batch.key, wanted_ids))
+        keys = partner[batch.key]
+        rows = np.flatnonzero(np.isin(keys, wanted_ids))
         if len(rows) == 0:
             return
         offset = batch.offset
         for i in rows.tolist():
             start = int(offset[i])
-            name = self.keys.fields[int(batch.key[i])]
+            name = self.keys.fields[int(keys[i])]
             self.values[(name, int(batch.occurrence[i]))] = batch.values[start:start + int(batch.count[i])].copy()
 
     def get(self, name: str, occurrence: int) -> np.ndarray | None:

@@ -50,10 +50,14 @@ def headline(comparison: Comparison, width: int = 200) -> str:
     if fd is None:
         return _gate_headline(comparison)
     where = f"{fd.family} {fd.label}"
+    missing = "".join(f"\n  missing: {group.describe()}" for group in comparison.missing[:3])
     if fd.status.missing:
         return (f"FIRST DIVERGENCE: {where} is missing from the candidate\n"
-                f"  reference line {fd.ref_line}: {fmt_value(fd.ref_value, max(20, width - 24))}")
+                f"  reference line {fd.ref_line}: {fmt_value(fd.ref_value, max(20, width - 24))}" + missing)
     comp = f" component {fd.component}" if fd.component is not None else ""
+    if len(fd.components) > 1:
+        failing = [str(c.sub or c.index) for c in fd.components]
+        comp += f" (worst of {len(failing)} failing: {', '.join(failing[:6])}{', ...' if len(failing) > 6 else ''})"
     lines = (str(fd.ref_line or "-"), str(fd.cand_line or "-"))
     pad = max(map(len, lines))
     room = max(20, width - pad - 19)
@@ -61,7 +65,7 @@ def headline(comparison: Comparison, width: int = 200) -> str:
         f"FIRST DIVERGENCE: {where}{comp}\n"
         f"  reference line {lines[0]:>{pad}}: {fmt_value(fd.ref_value, room, fd.component)}\n"
         f"  candidate line {lines[1]:>{pad}}: {fmt_value(fd.cand_value, room, fd.component)}\n"
-        + _error_line(fd)
+        + _error_line(fd) + missing
     )
 
 
@@ -107,6 +111,11 @@ def _console(width: int, color: bool) -> tuple[Console, io.StringIO]:
 
 def _say(console: Console, text: str, style: str | None = None) -> None:
     console.print(Text(text, style=style or ""), overflow="fold")
+
+
+def _say_whole(console: Console, line: str) -> None:
+    """A line of text printed whole (the terminal wraps it if it must): it stays one line to grep."""
+    console.print(Text(line), soft_wrap=True)
 
 
 def _match_summary(console: Console, comparison: Comparison) -> None:
@@ -160,7 +169,7 @@ def render_table(comparison: Comparison, *, diverged_only: bool = False, show_al
     lines = headline(comparison, width).splitlines()
     _say(console, lines[0], style)
     for line in lines[1:]:
-        _say(console, line)
+        _say_whole(console, line)
     if not comparison.failed and not show_all and not diverged_only:
         _match_summary(console, comparison)
     else:
