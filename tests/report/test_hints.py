@@ -187,7 +187,7 @@ def test_a_missing_block_suggests_allow_missing(hints_of):
     block = ("pixel_pos_meters", "R_distance_meters", "omega_pixel_sr", "diffracted_vec", "lambda_meters")
     hints = hints_of(C, log("TRACE_PY", {k: v for k, v in FIELDS.items() if k not in block}))
     assert codes(hints) == ["block-missing"]
-    assert "--allow-missing" in hints[0].message and "pixel_pos_meters" in hints[0].message
+    assert "--allow-missing" in hints[0].message and "pixel_pos_meters" in hints[0].evidence
 
 
 def test_a_renamed_field_suggests_the_alias(hints_of):

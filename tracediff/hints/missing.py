@@ -5,41 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tracediff.compare.result import FieldResult
-from tracediff.hints.facts import Facts, Hint, listed, name, shown
+from tracediff.hints.facts import Facts, Hint, listed, shown
 
-MIN_BLOCK = 4  # this many consecutive reference lines of missing fields make a block
+MIN_BLOCK = 4  # a group of this many missing reference fields is a block the candidate does not print
 TRIVIAL = {0.0, 1.0, -1.0}
 
 
-def _runs(rows: list[FieldResult], all_rows: list[FieldResult]) -> list[list[FieldResult]]:
-    """The missing rows in runs of reference neighbours (no present field between them)."""
-    missing = {id(r) for r in rows}
-    runs: list[list[FieldResult]] = [[]]
-    for row in sorted((r for r in all_rows if r.ref_line is not None), key=lambda r: r.ref_line or 0):
-        if id(row) in missing:
-            runs[-1].append(row)
-        elif runs[-1]:
-            runs.append([])
-    return [run for run in runs if len({r.ref_line for r in run}) >= MIN_BLOCK]
-
-
-def _block_name(run: list[FieldResult]) -> str | None:
-    from tracediff.catalogue.fields import fields_named
-
-    blocks = {spec.block for r in run for spec in fields_named(r.field)}
-    return blocks.pop() if len(blocks) == 1 else None
-
-
 def block_missing(facts: Facts) -> Iterator[Hint]:
-    """A run of reference fields the candidate does not print at all."""
-    for run in _runs(facts.missing, facts.comparison.rows):
-        block = _block_name(run)
-        what = f"the block {block}" if block else f"{len(run)} consecutive fields"
-        advice = "" if facts.comparison.allow_missing else "; --allow-missing passes it, or add the trace lines"
-        yield Hint("block-missing",
-                   f"the candidate does not print {what} (reference lines {run[0].ref_line}-{run[-1].ref_line}: "
-                   f"{listed([name(r) for r in run])}){advice}",
-                   f"{len(run)} reference fields in a row have no partner")
+    """Whole groups of reference fields (the comparison's missing summary) the candidate does not print."""
+    comparison = facts.comparison
+    groups = [g for g in comparison.missing if g.count >= MIN_BLOCK]
+    if not groups:
+        return
+    names = [f"{g.family} {g.block}" if g.block else g.family for g in groups]
+    advice = "" if comparison.allow_missing else ": --allow-missing passes them, or the candidate must print them"
+    yield Hint("block-missing",
+               f"the candidate does not print {len(groups)} whole block(s) ({listed(names)}){advice}",
+               "; ".join(g.describe() for g in groups[:3]))
 
 
 def _signature(row: FieldResult, side: str) -> tuple | None:
