@@ -94,3 +94,10 @@ def test_the_width_follows_the_terminal(cli, write, monkeypatch):
         monkeypatch.setenv("COLUMNS", str(width))
         out = cli("compare", ref, cand).stdout
         assert max(len(line) for line in out.splitlines()) <= width
+
+
+def test_diverged_values_come_before_missing_fields(write):
+    ref = "TRACE_C: a 1\nTRACE_C: b 2\nTRACE_C: c 3\nTRACE_C: d 4\n"
+    text = _report(write, ref, "TRACE_PY: c 3\nTRACE_PY: d 5\n", 80)
+    rows = [line.split()[0] for line in text.splitlines() if line.startswith(("DIVERGED", "MISSING"))]
+    assert rows == ["DIVERGED", "MISSING", "MISSING"]

@@ -84,13 +84,14 @@ def render_quiet(comparison: Comparison, **_: object) -> str:
 
 
 def selected_rows(comparison: Comparison, *, show_all: bool = False, diverged_only: bool = False) -> list[FieldResult]:
-    """The rows a report shows: the failing ones; every one with ``show_all``; with
-    ``diverged_only`` the diverged and missing ones (never EXTRA)."""
+    """The rows a report shows: the failing ones (diverged values before missing fields);
+    every one with ``show_all``; with ``diverged_only`` the diverged and missing ones (never EXTRA)."""
     if diverged_only:
         return [r for r in comparison.rows if r.status is Status.DIVERGED or r.status.missing]
     if show_all:
         return comparison.rows
-    return [r for r in comparison.rows if r.status.fails(comparison.allow_missing)]
+    failing = [r for r in comparison.rows if r.status.fails(comparison.allow_missing)]
+    return sorted(failing, key=lambda r: r.status is not Status.DIVERGED)  # values first; missing are summarised
 
 
 def rule_legend(rows: list[FieldResult]) -> dict[str, int]:
