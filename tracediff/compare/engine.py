@@ -133,7 +133,7 @@ def _count_occurrences(counts: np.ndarray, batch: Batch | None, n_keys: int) -> 
     if len(counts) < n_keys:
         counts = np.r_[counts, np.zeros(n_keys - len(counts), np.int64)]
     if batch is not None and len(batch):
-        np.maximum.at(counts, batch.key, batch.occurrence.astype(np.int64) + 1)
+        counts += np.bincount(batch.key, minlength=len(counts))[:len(counts)]
     return counts
 
 
@@ -186,7 +186,8 @@ class _Stream:
         if len(ref) == 0 or len(cand) == 0:
             return
         ref_codes, cand_codes = _codes(ref.key, ref), _codes(self.rules.partner[cand.key], cand)
-        order = np.lexsort((self.rules.rank[cand.key], cand_codes))
+        rank = self.rules.rank[cand.key]
+        order = np.lexsort((rank, cand_codes)) if rank.any() else np.argsort(cand_codes, kind="stable")
         sorted_codes = cand_codes[order]
         pos = np.minimum(np.searchsorted(sorted_codes, ref_codes), len(sorted_codes) - 1)
         found = sorted_codes[pos] == ref_codes
