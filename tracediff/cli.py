@@ -33,6 +33,7 @@ class Format(str, Enum):
     json = "json"
     markdown = "markdown"
     junit = "junit"
+    html = "html"
 
 
 class ShowFormat(str, Enum):
@@ -103,21 +104,24 @@ def compare(
     from tracediff.compare.engine import compare_logs
     from tracediff.config.loader import build_options
     from tracediff.output import append_dated
-    from tracediff.report import render, render_quiet
+    from tracediff.report import render_quiet
     from tracediff.report.markdown import render_markdown
+    from tracediff.rootcause.graphs import load_graph
+    from tracediff.rootcause.render import render_report  # root causes where a graph applies
 
     _refuse_overwriting([reference, candidate], output, append)
     options = build_options(
         config=config, profile=profile, use_project_config=not no_config, rtol=rtol, atol=atol,
         elementwise=elementwise, tol=tol or [], only=only or [], ignore=ignore or [],
-        allow_missing=allow_missing, strict=strict, keep_all=show_all or fmt == Format.junit,
+        allow_missing=allow_missing, strict=strict, keep_all=show_all or fmt in (Format.junit, Format.html),
     )
     options.first_only = first
     result = compare_logs(reference, candidate, options)
     if first:
         result.rows = [result.first_divergence] if result.first_divergence else []
         result.rows_complete = False
-    text = render_quiet(result) if quiet else render(result, fmt.value, diverged_only=diverged_only, color=color)
+    graph = load_graph(config=config, profile=profile, use_project_config=not no_config)
+    text = render_quiet(result) if quiet else render_report(result, fmt.value, graph, diverged_only=diverged_only, color=color)
     _emit(text, output)
     if append is not None:
         append_dated(append, render_markdown(result, diverged_only=diverged_only))

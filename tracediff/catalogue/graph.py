@@ -54,6 +54,9 @@ class Node:
     name: str
     inputs: tuple[str, ...] = ()
     params: tuple[str, ...] = ()
+    #: inputs that only select a table entry (``F_cell`` reads ``hkl_rounded`` as an index): with
+    #: only those diverged, the output may be inherited (another entry) or a root (another table)
+    selectors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,10 @@ class Graph:
     def params(self, name: str) -> tuple[str, ...]:
         node = self._by_name.get(name)
         return node.params if node else ()
+
+    def selectors(self, name: str) -> tuple[str, ...]:
+        node = self._by_name.get(name)
+        return node.selectors if node else ()
 
     @cached_property
     def edges(self) -> tuple[tuple[str, str], ...]:
@@ -143,8 +150,8 @@ def graph_from_table(table: Mapping[str, object], source: str = "[tool.tracediff
 # nanoBragg (spec sections 5 and 6): name, traced inputs, flags read directly
 
 
-def _n(name: str, inputs: Iterable[str] = (), params: Iterable[str] = ()) -> Node:
-    return Node(name, tuple(inputs), tuple(params))
+def _n(name: str, inputs: Iterable[str] = (), params: Iterable[str] = (), selectors: Iterable[str] = ()) -> Node:
+    return Node(name, tuple(inputs), tuple(params), tuple(selectors))
 
 
 _ANGLES = ("-detector_rotx", "-detector_roty", "-detector_rotz", "-twotheta")
@@ -269,7 +276,7 @@ _PIXEL: tuple[Node, ...] = (
        _N_CELLS),
     # F_cell reads the rounded indices only: with -interpolate it reads hkl_frac too (spec 5.8), but an
     # edge from hkl_frac would hide a changed structure factor behind a changed orientation
-    _n("F_cell", ["hkl_rounded"], _F),
+    _n("F_cell", ["hkl_rounded"], _F, selectors=["hkl_rounded"]),
     _n("TAP5_HKL", ["hkl_frac", "hkl_rounded", "F_cell"]),
     _n("SOURCE2.lambda_angstroms", params=_WAVE),
     _n("SOURCE2.cos2theta", ["diffracted_vec"], _WAVE),
