@@ -31,7 +31,7 @@ from tracediff.capture.flags import parse_argv
 from tracediff.capture.runner import capture
 from tracediff.compare.engine import compare_logs
 from tracediff.compare.options import CompareOptions
-from tracediff.compare.result import MATCH, MISSING
+from tracediff.compare.status import Status
 from tracediff.compare.tolerance import Tolerance, ToleranceRules
 from tracediff.errors import TraceDiffError
 from tracediff.trace.parser import parse_log
@@ -88,7 +88,7 @@ def check_case(case: Path, tmp_path: Path) -> None:
         key = (r.line, r.field, r.occurrence)
         row = rows.get(key)
         assert row is not None, f"{case.name}: C record {key} not judged"
-        expected = MISSING if key in p9 else MATCH
+        expected = Status.MISSING_REQUIRED if key in p9 else Status.MATCHED
         assert row.status == expected, f"{case.name}: {r.field}#{r.occurrence} (C line {r.line}) is {row.status}"
     # P9 only where the detector has a pixel (512, 512) inside the ROI
     if p9:

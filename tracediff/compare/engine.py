@@ -19,9 +19,8 @@ from tracediff.compare.judge import significant_digits
 from tracediff.compare.options import CompareOptions
 from tracediff.compare.pairs import judge_pairs
 from tracediff.compare.reader import read_concurrently
-from tracediff.compare.result import (
-    DIVERGED, EXTRA, MATCH, MISSING, WAIVED, Comparison, Counts, FieldResult,
-)
+from tracediff.compare.result import Comparison, Counts, FieldResult
+from tracediff.compare.status import Status
 from tracediff.compare.rules import KeyRules
 from tracediff.compare.waivers import CandidateMemory, waiver_applies
 from tracediff.trace.log import Batch, KeyTable, LogInfo, value_at
@@ -139,12 +138,12 @@ class _Stream:
         fail = np.flatnonzero(~verdicts.ok)
         report = np.arange(len(ri)) if detail else fail
         if not detail and len(self.rows):
-            self.rows = [(i, r) for i, r in self.rows if r.status != MATCH]
+            self.rows = [(i, r) for i, r in self.rows if r.status is not Status.MATCHED]
         ref_offset, cand_offset = ref.offset, cand.offset
         for p in report.tolist():
             i, j = int(ri[p]), int(ci[p])
             row = self._row(ref, cand, i, j, ref_offset, cand_offset)
-            row.status = MATCH if verdicts.ok[p] else DIVERGED
+            row.status = Status.MATCHED if verdicts.ok[p] else Status.DIVERGED
             if not np.isnan(verdicts.rel_error[p]):
                 row.abs_error = float(verdicts.abs_error[p])
                 row.rel_error = float(verdicts.rel_error[p])
@@ -164,7 +163,7 @@ class _Stream:
         k = int(ref.key[i])
         return FieldResult(
             family=self.keys.families[k], field=self.keys.fields[k], occurrence=int(ref.occurrence[i]),
-            status="", ref_line=int(ref.line[i]),
+            status=Status.MATCHED, ref_line=int(ref.line[i]),
             cand_line=int(cand.line[j]) if cand is not None else None,
             ref_value=_value(ref, i, ref_offset, self.ref_info),
             cand_value=_value(cand, j, cand_offset, self.cand_info) if cand is not None else None,
@@ -176,7 +175,7 @@ class _Stream:
         if not self.options.first_only or not self.failures:
             return False
         index, row = min(self.failures, key=lambda item: item[0])
-        if row.status != DIVERGED or any(w.matches(row.field, row.occurrence) for w in self.options.waivers):
+        if row.status is not Status.DIVERGED or any(w.matches(row.field, row.occurrence) for w in self.options.waivers):
             return False
         pending = self.pending_ref.index
         if len(pending) and int(pending.min()) < index:
@@ -191,9 +190,9 @@ class _Stream:
         optional_tags = {t for t, name in enumerate(self.ref_info.tags) if name in self.options.optional_tags}
         for i in np.flatnonzero(self.rules.selected[ref.key]).tolist():
             row = self._row(ref, None, i, -1, offset, None)
-            row.status = MISSING
-            row.optional = int(ref.tag[i]) in optional_tags
-            row.note = "not in the candidate" + (" (optional)" if row.optional else "")
+            optional = int(ref.tag[i]) in optional_tags
+            row.status = Status.MISSING_OPTIONAL if optional else Status.MISSING_REQUIRED
+            row.note = "not in the candidate" + (" (optional)" if optional else "")
             self.failures.append((int(self.pending_ref.index[i]), row))
         self._apply_waivers()
         cand = self.pending_cand.batch if not self.stopped_early else Batch.empty()
@@ -204,20 +203,16 @@ class _Stream:
             k = int(cand.key[j])
             self.extras.append(FieldResult(
                 family=self.keys.families[k], field=self.keys.fields[k], occurrence=int(cand.occurrence[j]),
-                status=EXTRA, ref_line=None, cand_line=int(cand.line[j]), ref_value=None,
+                status=Status.EXTRA, ref_line=None, cand_line=int(cand.line[j]), ref_value=None,
                 cand_value=_value(cand, j, cand_offset, self.cand_info), note="only in the candidate",
             ))
         self.failures.sort(key=lambda item: item[0])
         counts = self.counts
-        counts.diverged = sum(r.status == DIVERGED for _, r in self.failures)
-        counts.waived = sum(r.status == WAIVED for _, r in self.failures)
-        counts.only_in_ref = sum(r.status == MISSING for _, r in self.failures)
-        required_missing = sum(r.status == MISSING and not r.optional for _, r in self.failures)
-        first = next(
-            (r for _, r in self.failures
-             if r.status == DIVERGED or (r.status == MISSING and not r.optional and not self.options.allow_missing)),
-            None,
-        )
+        counts.diverged = sum(r.status is Status.DIVERGED for _, r in self.failures)
+        counts.waived = sum(r.status is Status.WAIVED for _, r in self.failures)
+        counts.only_in_ref = sum(r.status.missing for _, r in self.failures)
+        required_missing = sum(r.status is Status.MISSING_REQUIRED for _, r in self.failures)
+        first = next((r for _, r in self.failures if r.status.fails(self.options.allow_missing)), None)
         detail = self._detail()
         rows = sorted(self.rows + self.failures, key=lambda item: item[0]) if detail else self.failures
         rows_out = [r for _, r in rows][: None if detail else MAX_ROWS_WITHOUT_ALL]
@@ -249,7 +244,7 @@ class _Stream:
         for _, row in self.failures:
             for n, waiver in enumerate(active):
                 if waiver.matches(row.field, row.occurrence) and waiver_applies(waiver, row, self.memory):
-                    row.status = WAIVED
+                    row.status = Status.WAIVED
                     row.note = f"WAIVED: {waiver.reason}"
                     used.add(n)
                     break

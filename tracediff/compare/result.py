@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracediff.compare.status import Status
 from tracediff.trace.record import json_number, value_to_json
 from tracediff.trace.values import ParsedValue
-
-MATCH, DIVERGED, MISSING, WAIVED, EXTRA = "match", "diverged", "missing", "waived", "only_in_cand"
 
 
 @dataclass
@@ -19,7 +18,7 @@ class FieldResult:
     family: str
     field: str
     occurrence: int
-    status: str
+    status: Status
     ref_line: int | None
     cand_line: int | None
     ref_value: ParsedValue | None
@@ -31,7 +30,6 @@ class FieldResult:
     note: str = ""
     sub: str | None = None  # the divergent named sub-value
     component: int | None = None  # index of the divergent number in a vector or matrix
-    optional: bool = False  # a missing field the candidate need not print (optional_tags)
     rtol: float = 1e-9  # the tolerance that applied (waiver conditions use it too)
     atol: float = 0.0
 
@@ -87,7 +85,7 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
     ref_lines: int = 0
     cand_lines: int = 0
-    required_missing: int = 0  # reference fields absent from the candidate that it must print
+    required_missing: int = 0  # rows of status MISSING_REQUIRED (the rows kept may be fewer)
     cand_truncated: bool = False  # the candidate ends mid-line (reported as a note)
 
     @property
@@ -95,7 +93,7 @@ class Comparison:
         """True when the gate must fail: a divergence, a required missing field, no field
         compared at all, or (with ``strict``) a waiver that matched nothing.  A candidate cut short fails through
         the fields it lacks (and a value cut mid-number through its divergence)."""
-        missing_fails = self.required_missing > 0 and not self.allow_missing
+        missing_fails = self.required_missing > 0 and Status.MISSING_REQUIRED.fails(self.allow_missing)
         nothing = self.counts.compared == 0  # a typo in --only, unrelated logs: no proof of anything
         return (
             self.counts.diverged > 0 or missing_fails or nothing

@@ -9,7 +9,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from tracediff.compare.result import DIVERGED, MATCH, MISSING, WAIVED, Comparison, FieldResult
+from tracediff.compare.result import Comparison, FieldResult
+from tracediff.compare.status import Status
 from tracediff.report.text import headline
 from tracediff.report.values import fmt_error, fmt_value
 
@@ -19,13 +20,13 @@ def _case(suite: ET.Element, row: FieldResult) -> None:
     detail = (f"reference (line {row.ref_line}): {fmt_value(row.ref_value, 400)}\n"
               f"candidate (line {row.cand_line}): {fmt_value(row.cand_value, 400)}\n"
               f"abs error {fmt_error(row.abs_error)}, rel error {fmt_error(row.rel_error)}; rule: {row.rule}")
-    if row.status == DIVERGED:
+    if row.status is Status.DIVERGED:
         failure = ET.SubElement(case, "failure", message=f"{row.label} diverged", type="divergence")
         failure.text = detail + (f"\n{row.note}" if row.note else "")
-    elif row.status == MISSING:
+    elif row.status is Status.MISSING_REQUIRED:
         failure = ET.SubElement(case, "failure", message=f"{row.label} missing from the candidate", type="missing")
         failure.text = detail
-    elif row.status == WAIVED:
+    elif row.status is Status.WAIVED:
         ET.SubElement(case, "skipped", message=row.note or "waived")
 
 
@@ -34,16 +35,15 @@ def render_junit(comparison: Comparison, **_: object) -> str:
     suites = ET.Element("testsuites", name="tracediff")
     by_family: dict[str, list[FieldResult]] = defaultdict(list)
     for row in comparison.rows:
-        if row.cand_line is not None and row.status in (MATCH, DIVERGED, WAIVED):
+        if row.cand_line is not None and row.status in (Status.MATCHED, Status.DIVERGED, Status.WAIVED):
             by_family[row.family].append(row)
-        elif (row.status == MISSING and comparison.required_missing and not comparison.allow_missing
-              and not row.optional):
+        elif row.status.missing and row.status.fails(comparison.allow_missing):
             by_family["missing fields"].append(row)
     for family, rows in by_family.items():
-        failures = sum(r.status in (DIVERGED, MISSING) for r in rows)
+        failures = sum(r.status.fails(comparison.allow_missing) for r in rows)
         suite = ET.SubElement(suites, "testsuite", name=family, tests=str(len(rows)),
                               failures=str(failures), errors="0",
-                              skipped=str(sum(r.status == WAIVED for r in rows)))
+                              skipped=str(sum(r.status is Status.WAIVED for r in rows)))
         for row in rows:
             _case(suite, row)
     if comparison.strict and comparison.unused_waivers:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tracediff.compare.result import MATCH, Comparison
+from tracediff.compare.result import Comparison
+from tracediff.compare.status import Status
 from tracediff.report.text import counts_line, headline
 from tracediff.report.values import fmt_error, fmt_value
 
@@ -15,13 +16,13 @@ def render_markdown(comparison: Comparison, *, diverged_only: bool = False, **_:
     icon = "✅" if not comparison.failed else "❌"
     lines = [f"### {icon} tracediff: {comparison.verdict}", "", "```", headline(comparison), "```", "",
              f"**Counts:** {counts_line(comparison)}", ""]
-    rows = [r for r in comparison.rows if not diverged_only or r.status != MATCH]
+    rows = [r for r in comparison.rows if not diverged_only or r.status is not Status.MATCHED]
     if rows:
         lines += ["| status | field | ref line | cand line | reference | candidate | rel err | rule / note |",
                   "|---|---|---|---|---|---|---|---|"]
         for r in rows:
             lines.append("| " + " | ".join(_cell(x) for x in (
-                r.status.upper(), f"{r.family}:{r.label}", str(r.ref_line or ""), str(r.cand_line or ""),
+                r.status.label, f"{r.family}:{r.label}", str(r.ref_line or ""), str(r.cand_line or ""),
                 fmt_value(r.ref_value, 60), fmt_value(r.cand_value, 60), fmt_error(r.rel_error),
                 r.note or r.rule,
             )) + " |")

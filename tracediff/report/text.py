@@ -8,10 +8,14 @@ import json
 from rich.console import Console
 from rich.table import Table
 
-from tracediff.compare.result import DIVERGED, MATCH, MISSING, WAIVED, Comparison, FieldResult
+from tracediff.compare.result import Comparison, FieldResult
+from tracediff.compare.status import Status
 from tracediff.report.values import fmt_error, fmt_value
 
-STATUS_STYLE = {MATCH: "green", DIVERGED: "bold red", MISSING: "red", WAIVED: "yellow", "only_in_cand": "cyan"}
+STATUS_STYLE = {
+    Status.MATCHED: "green", Status.DIVERGED: "bold red", Status.MISSING_REQUIRED: "red",
+    Status.MISSING_OPTIONAL: "dim", Status.WAIVED: "yellow", Status.EXTRA: "cyan",
+}
 
 
 def headline(comparison: Comparison) -> str:
@@ -28,7 +32,7 @@ def headline(comparison: Comparison) -> str:
             return f"FAIL (--strict): {len(comparison.unused_waivers)} waiver(s) matched nothing"
         return "DIVERGED"
     where = f"{fd.family} {fd.label}"
-    if fd.status == MISSING:
+    if fd.status.missing:
         return f"FIRST DIVERGENCE: {where} (reference line {fd.ref_line}) is missing from the candidate"
     comp = f" component {fd.component}" if fd.component is not None else ""
     return (
@@ -57,7 +61,7 @@ def render_quiet(comparison: Comparison, **_: object) -> str:
 
 def _rows(comparison: Comparison, diverged_only: bool) -> list[FieldResult]:
     if diverged_only:
-        return [r for r in comparison.rows if r.status != MATCH]
+        return [r for r in comparison.rows if r.status is not Status.MATCHED]
     return comparison.rows
 
 
@@ -68,9 +72,8 @@ def render_table(comparison: Comparison, *, diverged_only: bool = False, width: 
                         ("decided by", "dim")):
         table.add_column(name, style=style, overflow="fold")
     for row in _rows(comparison, diverged_only):
-        status = row.status.upper() if row.status != "only_in_cand" else "EXTRA"
         table.add_row(
-            f"[{STATUS_STYLE.get(row.status, '')}]{status}[/]",
+            f"[{STATUS_STYLE[row.status]}]{row.status.label}[/]",
             f"{row.family}:{row.label}" if row.family != "TRACE" else row.label,
             str(row.ref_line or ""), str(row.cand_line or ""),
             fmt_value(row.ref_value, 48), fmt_value(row.cand_value, 48),
