@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tracediff.catalogue.graph import NANOBRAGG_GRAPH
 from tracediff.compare.engine import compare_logs
+from tracediff.compare.status import Status
 from tracediff.config.loader import build_options
 from tracediff.rootcause.classify import Analysis, root_causes
 
@@ -47,6 +48,5 @@ def plant(case: Path, faults: tuple[str, ...], work: Path) -> Planted:
     result = compare_logs(case / "trace_c.log", cand, options)
     analysis = root_causes(result, NANOBRAGG_GRAPH)
     diverged = [r for r in result.rows if analysis.cause_of(r) is not None]
-    unexplained = [r.label for r in result.rows if str(getattr(r.status, "value", r.status)) == "diverged"
-                   and analysis.cause_of(r) is None]
+    unexplained = [r.label for r in result.rows if r.status is Status.DIVERGED and analysis.cause_of(r) is None]
     return Planted(case.name, faults, analysis, len(diverged), unexplained)

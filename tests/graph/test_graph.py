@@ -10,6 +10,7 @@ from tracediff.catalogue import FIELDS
 from tracediff.catalogue.graph import NANOBRAGG_GRAPH, catalogue_node, graph_from_table, node_name
 from tracediff.compare.engine import compare_logs
 from tracediff.compare.options import CompareOptions
+from tracediff.compare.status import Status
 from tracediff.compare.tolerance import ToleranceRules
 from tracediff.errors import TraceDiffError
 
@@ -92,7 +93,7 @@ def _changed_nodes(tmp_path: Path, case: Path, extra: list[str]) -> tuple[set[st
     result = compare_logs(base, changed, options)
     assert result.required_missing == 0 and result.counts.only_in_cand == 0, "the flag changed which lines print"
     present = {node_name(r.family, r.field) for r in result.rows}
-    return {node_name(r.family, r.field) for r in result.rows if r.status == "diverged"}, present
+    return {node_name(r.family, r.field) for r in result.rows if r.status is Status.DIVERGED}, present
 
 
 @pytest.mark.parametrize("case, extra", PERTURBATIONS, ids=[f"{c}:{' '.join(e)}" for c, e in PERTURBATIONS])

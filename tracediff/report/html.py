@@ -15,6 +15,7 @@ from html import escape
 from tracediff.catalogue import fields_named
 from tracediff.catalogue.graph import Graph
 from tracediff.compare.result import Comparison, FieldResult
+from tracediff.compare.status import Status
 from tracediff.report.text import counts_line, headline
 from tracediff.rootcause.classify import ROOT, Analysis, root_causes, row_node, row_role
 
@@ -35,10 +36,10 @@ def node_status(rows: list[FieldResult], analysis: Analysis | None) -> str:
     if "diverged" in roles:
         cause = analysis.causes.get(row_node(rows[0])) if analysis else None
         return cause.kind if cause else "diverged"
-    statuses = {str(getattr(r.status, "value", r.status)) for r in rows}
-    if any(s.startswith("missing") or s in ("only_in_cand", "extra") for s in statuses):
+    statuses = {r.status for r in rows}
+    if any(s.missing or s is Status.EXTRA for s in statuses):
         return "missing"
-    return "waived" if "waived" in statuses else "match"
+    return "waived" if Status.WAIVED in statuses else "match"
 
 
 def render_html(comparison: Comparison, graph: Graph | None) -> str:

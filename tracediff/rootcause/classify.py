@@ -23,29 +23,23 @@ from typing import Any
 
 from tracediff.catalogue.graph import Graph, node_name
 from tracediff.compare.result import Comparison, FieldResult
+from tracediff.compare.status import Status
 
 #: error growth across one stage that makes an inherited field amplified (or, inverted, absorbed)
 GROWTH = 10.0
 
 ROOT, INHERITED, AMPLIFIED, ABSORBED = "root", "inherited", "amplified", "absorbed"
 
-#: what each row status means here (both the string statuses and the Status enum's values)
+#: what each row status means here: a one-sided row the other side must print differs
 _STATUS_ROLE = {
-    "match": "agree", "matched": "agree", "waived": "agree",
-    "diverged": "diverged",
-    "missing": "one-sided", "missing-required": "one-sided", "missing-optional": "absent",
-    "only_in_cand": "one-sided", "extra": "one-sided",
+    Status.MATCHED: "agree", Status.WAIVED: "agree", Status.DIVERGED: "diverged",
+    Status.MISSING_REQUIRED: "diverged", Status.EXTRA: "diverged", Status.MISSING_OPTIONAL: "absent",
 }
 
 
 def row_role(row: FieldResult) -> str:
-    """``agree``, ``diverged`` or ``absent`` for a row of either status vocabulary (a one-sided row
-    differs unless the candidate need not print it)."""
-    status = getattr(row.status, "value", row.status)
-    role = _STATUS_ROLE.get(str(status), "absent")
-    if role == "one-sided":
-        return "absent" if row.optional else "diverged"
-    return role
+    """``agree``, ``diverged`` or ``absent``: how a row enters the walk."""
+    return _STATUS_ROLE[row.status]
 
 
 def row_node(row: FieldResult) -> str:
