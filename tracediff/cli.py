@@ -147,6 +147,8 @@ def profile_list() -> None:
 from tracediff.cli_capture import CONTEXT_SETTINGS, capture  # noqa: E402 - torch loads inside the command
 
 app.command("capture", context_settings=CONTEXT_SETTINGS)(capture)
+from tracediff.cli_check import check  # noqa: E402 - no torch: check reads one log
+app.command("check")(check)
 
 
 def main(argv: list[str] | None = None) -> None:
