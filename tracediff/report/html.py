@@ -56,6 +56,7 @@ def render_html(comparison: Comparison, graph: Graph | None) -> str:
         f"<h1>tracediff: {comparison.verdict.upper()}</h1>",
         f"<div class='headline' id='headline'>{escape(headline(comparison))}\n{escape(counts_line(comparison))}</div>",
         _causes_section(analysis),
+        _extras_section(comparison, analysis),
         _legend(),
         "<h2>Dataflow graph</h2>",
         _graph_svg(graph, by_node, status) if graph is not None else "<p>No dataflow graph for this comparison "
@@ -77,6 +78,17 @@ def _causes_section(analysis: Analysis | None) -> str:
         for r in analysis.roots)
     return (f"<h2 id='root-cause-headline'>{escape(analysis.headline())}</h2><table id='root-causes'><tr><th>root cause</th>"
             f"<th>ref line</th><th>explains</th><th>grouped under it</th></tr>{items}</table>")
+
+
+def _extras_section(comparison: Comparison, analysis: Analysis | None) -> str:
+    """Stage replay (the stages that add an error) and the self-check hints, one line each."""
+    if analysis is None or not analysis.causes:
+        return ""
+    from tracediff.rootcause.render import Extras
+
+    lines = Extras.of(comparison, analysis).lines()
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return f"<h2>Stage replay and self-check</h2><ul id='stage-replay'>{items}</ul>" if lines else ""
 
 
 def _short(row: FieldResult) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.table import Table
@@ -17,7 +18,11 @@ from tracediff.catalogue.graph import Graph
 from tracediff.compare.result import Comparison, FieldResult
 from tracediff.report import render
 from tracediff.report.values import fmt_error, fmt_value
+from tracediff.check.engine import FAIL, check_identity
+from tracediff.check.identities import IDENTITIES
+from tracediff.check.values import TraceValues, read_values
 from tracediff.rootcause.classify import Analysis, root_causes
+from tracediff.rootcause.replay import THIS_STAGE, StageReplay, replay_stages
 
 
 def _label(row: FieldResult) -> str:
@@ -48,10 +53,43 @@ def render_causes(analysis: Analysis, *, width: int = 200, color: bool = False) 
     return out.getvalue()
 
 
-def annotate_json(document: dict, comparison: Comparison, analysis: Analysis) -> dict:
-    """``root_causes`` and every row's ``cause`` (null for rows that did not diverge)."""
+def self_check_hints(sides: tuple[TraceValues, TraceValues]) -> list[str]:
+    """``tracediff check`` on both logs: the identities each side's own trace breaks."""
+    hints = []
+    for side, values in zip(("reference", "candidate"), sides):
+        for identity in IDENTITIES:
+            result = check_identity(identity, values)
+            if result.status == FAIL:
+                hints.append(f"the {side}'s own trace breaks {identity.name} ({identity.description}): {result.detail}")
+    return hints
+
+
+@dataclass
+class Extras:
+    """What the reports add with a graph: stage replay and the self-consistency hints."""
+
+    stages: list[StageReplay]
+    hints: list[str]
+
+    @classmethod
+    def of(cls, comparison: Comparison, analysis: Analysis) -> "Extras":
+        sides = (read_values(comparison.ref_path), read_values(comparison.cand_path))
+        return cls(replay_stages(comparison, analysis, sides), self_check_hints(sides))
+
+    def lines(self) -> list[str]:
+        flagged = [s for s in self.stages if s.verdict == THIS_STAGE]
+        return ([f"stage replay: {s.describe()}" for s in flagged]
+                + [f"hint: {h}" for h in self.hints])
+
+
+def annotate_json(document: dict, comparison: Comparison, analysis: Analysis, extras: Extras | None = None) -> dict:
+    """``root_causes`` and every row's ``cause`` (null for rows that did not diverge), the stage replay
+    and the self-check hints."""
     document["root_causes"] = analysis.to_json()
     document["possible_root_causes"] = analysis.possible_roots
+    if extras is not None:
+        document["stage_replay"] = [s.to_json() for s in extras.stages]
+        document["self_check"] = extras.hints
     for entry, row in zip(document["fields"], comparison.rows):
         cause = analysis.cause_of(row)
         entry["cause"] = cause.to_json() if cause else None
@@ -69,10 +107,12 @@ def render_report(comparison: Comparison, fmt: str, graph: Graph | None, **optio
     if graph is None or not comparison.failed:
         return text
     analysis = root_causes(comparison, graph)
+    if fmt not in ("json", "table") or not analysis.causes:
+        return text
+    extras = Extras.of(comparison, analysis)
     if fmt == "json":
-        return json.dumps(annotate_json(json.loads(text), comparison, analysis), indent=2, ensure_ascii=False)
-    if fmt == "table" and analysis.roots:
-        width = options.get("width", 200)
-        return render_causes(analysis, width=width if isinstance(width, int) else 200,
-                             color=bool(options.get("color"))) + text
-    return text
+        document = annotate_json(json.loads(text), comparison, analysis, extras)
+        return json.dumps(document, indent=2, ensure_ascii=False)
+    width = options.get("width", 200)
+    causes = render_causes(analysis, width=width if isinstance(width, int) else 200, color=bool(options.get("color")))
+    return causes + "".join(line + "\n" for line in extras.lines()) + text
