@@ -35,7 +35,7 @@ from functools import cached_property
 
 from tracediff.errors import TraceDiffError
 
-MAIN_FAMILIES = ("TRACE", "TRACE_CONFIG", "DETECTOR")
+MAIN_FAMILIES = ("TRACE", "TRACE_CONFIG")
 
 
 def node_name(family: str, name: str) -> str:

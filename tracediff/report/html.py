@@ -156,36 +156,45 @@ def _block(row: FieldResult) -> str:
     return "other"
 
 
+_STEP, _HEIGHT, _TOP = 6, 220, 20  # chart: bar width, height and margin (px)
+
+
+def _y(digits: float) -> float:
+    """The chart's vertical scale: 17 digits (identical) at the top, 0 at the bottom."""
+    return _TOP + (17 - digits) / 17 * (_HEIGHT - 2 * _TOP)
+
+
+def _bands(rows: list[FieldResult]) -> list[str]:
+    """One shaded band per run of rows of the same catalogue block."""
+    out, start = [], 0
+    blocks = [_block(r) for r in rows]
+    for i in range(1, len(blocks) + 1):
+        if i == len(blocks) or blocks[i] != blocks[start]:
+            shade = "#e8e8e8" if len(out) % 2 == 0 else "#f8f8f8"
+            out.append(f"<rect class='block' data-block='{blocks[start]}' x='{40 + start * _STEP}' y='{_TOP}' "
+                       f"width='{(i - start) * _STEP}' height='{_HEIGHT - 2 * _TOP}' fill='{shade}'>"
+                       f"<title>{blocks[start]}</title></rect>")
+            start = i
+    return out
+
+
 def _digits_svg(rows: list[FieldResult], status: dict[str, str]) -> str:
     """One bar per row: digits of agreement (17 = identical); grey bands: blocks; line: the tolerance."""
-    step, height, top = 6, 220, 20
-    width = max(200, step * len(rows) + 60)
-    y_of = lambda d: top + (17 - d) / 17 * (height - 2 * top)  # noqa: E731 - a scale, not a function
-    out = [f"<svg id='digits' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height + 20}'>"]
-    start, current = 0, None
-    blocks = [_block(r) for r in rows] + [None]
-    for i, block in enumerate(blocks):
-        if block != current:
-            if current is not None:
-                shade = "#eeeeee" if len([o for o in out if "class='block'" in o]) % 2 == 0 else "#fafafa"
-                out.append(f"<rect class='block' data-block='{current}' x='{40 + start * step}' y='{top}' "
-                           f"width='{(i - start) * step}' height='{height - 2 * top}' fill='{shade}'>"
-                           f"<title>{current}</title></rect>")
-            start, current = i, block
+    width = max(200, _STEP * len(rows) + 60)
+    out = [f"<svg id='digits' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{_HEIGHT + 20}'>",
+           *_bands(rows)]
     tolerance = []
     for i, row in enumerate(rows):
         digits = 17 if row.digits is None and row_role(row) != "diverged" else (row.digits or 0)
         kind = status.get(row_node(row), "match")
-        y = y_of(digits)
-        out.append(f"<rect class='bar' data-field='{escape(_short(row), quote=True)}' x='{40 + i * step}' y='{y:.1f}' "
-                   f"width='{step - 1}' height='{height - top - y:.1f}' fill='{COLOURS.get(kind, '#888')}'>"
+        y, x = _y(digits), 40 + i * _STEP
+        out.append(f"<rect class='bar' data-field='{escape(_short(row), quote=True)}' x='{x}' y='{y:.1f}' "
+                   f"width='{_STEP - 1}' height='{_HEIGHT - _TOP - y:.1f}' fill='{COLOURS.get(kind, '#888')}'>"
                    f"<title>{escape(_short(row))}: {digits} digits ({kind})</title></rect>")
-        rtol = row.rtol if row.rtol and row.rtol > 0 else 1e-17
-        tolerance.append(f"{40 + i * step:.1f},{y_of(min(17.0, -math.log10(rtol))):.1f} "
-                         f"{40 + (i + 1) * step:.1f},{y_of(min(17.0, -math.log10(rtol))):.1f}")
+        required = _y(min(17.0, -math.log10(row.rtol))) if row.rtol > 0 else _y(17)
+        tolerance.append(f"{x},{required:.1f} {x + _STEP},{required:.1f}")
     out.append(f"<polyline id='tolerance' points='{' '.join(tolerance)}' fill='none' stroke='#1f77b4' "
                f"stroke-width='1.2'><title>tolerance (digits the rule requires)</title></polyline>")
-    for d in (0, 5, 10, 15, 17):
-        out.append(f"<text x='2' y='{y_of(d) + 4:.1f}' font-size='10'>{d}</text>")
+    out += [f"<text x='2' y='{_y(d) + 4:.1f}' font-size='10'>{d}</text>" for d in (0, 5, 10, 15, 17)]
     out.append("</svg>")
     return "".join(out)

@@ -94,6 +94,7 @@ class Analysis:
     graph: Graph
     roots: list[RootCause]
     causes: dict[str, Cause]
+    complete: bool = True  #: every compared row was kept (else agreeing inputs may be unseen: use --all)
 
     @property
     def possible_roots(self) -> list[str]:
@@ -111,7 +112,8 @@ class Analysis:
         n = len(self.roots)
         maybe = self.possible_roots
         also = f"; possibly also {', '.join(maybe)} (a table lookup whose index moved)" if maybe else ""
-        return f"ROOT CAUSE{'S' if n != 1 else ''} ({n}): " + ", ".join(parts) + also
+        partial = "" if self.complete else " [only the rows that did not match were kept: rerun with --all]"
+        return f"ROOT CAUSE{'S' if n != 1 else ''} ({n}): " + ", ".join(parts) + also + partial
 
     def to_json(self) -> list[dict[str, Any]]:
         return [r.to_json() for r in self.roots]
@@ -165,7 +167,7 @@ def root_causes(comparison: Comparison, graph: Graph) -> Analysis:
             roots[cause.primary].attributed.append(row)
             for root in cause.roots:
                 roots[root].explained.append(row)
-    return Analysis(graph, list(roots.values()), causes)
+    return Analysis(graph, list(roots.values()), causes, complete=comparison.rows_complete)
 
 
 def _first_diverged(rows: list[FieldResult]) -> FieldResult:
