@@ -24,6 +24,7 @@ from typing import Any
 from tracediff.catalogue.graph import Graph, node_name
 from tracediff.compare.result import Comparison, FieldResult
 from tracediff.compare.status import Status
+from tracediff.trace.record import json_number
 
 #: error growth across one stage that makes an inherited field amplified (or, inverted, absorbed)
 GROWTH = 10.0
@@ -82,7 +83,8 @@ class RootCause:
     def to_json(self) -> dict[str, Any]:
         return {"field": self.node, "label": self.row.label, "family": self.row.family,
                 "ref_line": self.row.ref_line, "cand_line": self.row.cand_line,
-                "rel_error": self.row.rel_error, "explains": len(self.explained),
+                "rel_error": None if self.row.rel_error is None else json_number(self.row.rel_error),
+                "explains": len(self.explained),
                 "explained": [r.label if r.family == "TRACE" else f"{r.family}:{r.label}" for r in self.explained],
                 "reads_flags": list(self.params)}
 

@@ -23,6 +23,7 @@ from tracediff.check.identities import IDENTITIES, Identity
 from tracediff.check.values import TraceValues, read_values
 from tracediff.compare.result import Comparison
 from tracediff.rootcause.classify import Analysis, row_node, row_role
+from tracediff.trace.record import json_number
 
 #: the identities that compute one traced field from others: output field -> identity
 STAGES: dict[str, Identity] = {i.anchor: i for i in IDENTITIES if i.name in (
@@ -47,11 +48,13 @@ class StageReplay:
 
     def describe(self) -> str:
         inputs = "inputs agree" if self.inputs_error == 0 else f"inputs differ by {self.inputs_error:.2g}"
-        return f"{self.node}: {inputs}, output differs by {self.output_error:.2g}: {self.verdict}" + (
-            f" ({self.detail})" if self.detail else "")
+        output = ("printed by one side only" if math.isinf(self.output_error)
+                  else f"output differs by {self.output_error:.2g}")
+        return f"{self.node}: {inputs}, {output}: {self.verdict}" + (f" ({self.detail})" if self.detail else "")
 
     def to_json(self) -> dict[str, Any]:
-        return {"field": self.node, "inputs_rel_error": self.inputs_error, "output_rel_error": self.output_error,
+        return {"field": self.node, "inputs_rel_error": json_number(self.inputs_error),
+                "output_rel_error": json_number(self.output_error),
                 "reference_replay": self.reference, "candidate_replay": self.candidate, "verdict": self.verdict,
                 "detail": self.detail}
 
