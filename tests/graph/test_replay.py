@@ -52,3 +52,17 @@ def test_a_wrong_stage_behind_a_diverged_input_is_found(tmp_path):
     assert f_latt.inputs_error > 0 and f_latt.reference == "pass" and f_latt.candidate == "FAIL"
     assert f_latt.verdict == THIS_STAGE
     assert stages["pix0_vector"].verdict == INHERITED_ONLY
+
+
+def test_compare_mentions_a_self_check_failure_as_a_hint(tmp_path, cli):
+    case = _case()
+    text = capture_text(case / "args.txt", [])
+    text, n = re.subn(r"^(TRACE_PY:pix0_vector=)(\S+)", r"\g<1>0.2", text, count=1, flags=re.M)
+    assert n == 1
+    cand = tmp_path / "cand.log"
+    cand.write_text(text)
+    result = cli("compare", case / "trace_c.log", cand, "--profile", "nanobragg")
+    assert result.code == 1
+    assert "hint: the candidate's own trace breaks pix0_sum" in result.stdout
+    assert "reference's own trace breaks" not in result.stdout
+    assert result.stdout.startswith("ROOT CAUSE (1): pix0_vector")

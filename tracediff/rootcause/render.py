@@ -64,22 +64,30 @@ def self_check_hints(sides: tuple[TraceValues, TraceValues]) -> list[str]:
     return hints
 
 
+#: stage replay and self-check read both logs again: above this many lines together they are skipped
+MAX_REPLAY_LINES = 200_000
+
+
 @dataclass
 class Extras:
     """What the reports add with a graph: stage replay and the self-consistency hints."""
 
     stages: list[StageReplay]
     hints: list[str]
+    skipped: str = ""
 
     @classmethod
     def of(cls, comparison: Comparison, analysis: Analysis) -> "Extras":
+        lines = comparison.ref_lines + comparison.cand_lines
+        if lines > MAX_REPLAY_LINES:
+            return cls([], [], f"stage replay and self-check skipped: {lines} lines (run tracediff check on each log)")
         sides = (read_values(comparison.ref_path), read_values(comparison.cand_path))
         return cls(replay_stages(comparison, analysis, sides), self_check_hints(sides))
 
     def lines(self) -> list[str]:
         flagged = [s for s in self.stages if s.verdict == THIS_STAGE]
-        return ([f"stage replay: {s.describe()}" for s in flagged]
-                + [f"hint: {h}" for h in self.hints])
+        return ([f"stage replay: {s.describe()}" for s in flagged] + [f"hint: {h}" for h in self.hints]
+                + ([f"note: {self.skipped}"] if self.skipped else []))
 
 
 def annotate_json(document: dict, comparison: Comparison, analysis: Analysis, extras: Extras | None = None) -> dict:
@@ -90,6 +98,8 @@ def annotate_json(document: dict, comparison: Comparison, analysis: Analysis, ex
     if extras is not None:
         document["stage_replay"] = [s.to_json() for s in extras.stages]
         document["self_check"] = extras.hints
+        if extras.skipped:
+            document["stage_replay_skipped"] = extras.skipped
     for entry, row in zip(document["fields"], comparison.rows):
         cause = analysis.cause_of(row)
         entry["cause"] = cause.to_json() if cause else None
