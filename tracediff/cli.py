@@ -117,9 +117,6 @@ def compare(
     )
     options.first_only = first
     result = compare_logs(reference, candidate, options)
-    if first:
-        result.rows = [result.first_divergence] if result.first_divergence else []
-        result.rows_complete = False
     graph = load_graph(config=config, profile=profile, use_project_config=not no_config)
     text = render_quiet(result) if quiet else render_report(result, fmt.value, graph, diverged_only=diverged_only, color=color)
     _emit(text, output)

@@ -25,7 +25,7 @@ from tracediff.compare.rules import KeyRules
 from tracediff.compare.waivers import CandidateMemory, waiver_applies
 from tracediff.trace.log import Batch, KeyTable, LogInfo, value_at
 from tracediff.trace.parser import no_records_error
-from tracediff.trace.values import NAMED, ParsedValue
+from tracediff.trace.values import ParsedValue
 
 MAX_ROWS_WITHOUT_ALL = 1000
 
@@ -149,10 +149,9 @@ class _Stream:
                 row.rel_error = float(verdicts.rel_error[p])
                 row.digits = significant_digits(row.rel_error)
             row.note = verdicts.note.get(p, "")
-            if not verdicts.ok[p] and row.ref_value.kind != "text" and len(row.ref_value.numbers) > 1:
-                element = int(verdicts.element[p])
-                row.component = element
-                row.sub = _sub_name(row.ref_value, element)
+            row.components = verdicts.components.get(p, [])
+            if row.components and row.ref_value.kind != "text" and len(row.ref_value.numbers) > 1:
+                row.component, row.sub = row.components[0].index, row.components[0].sub
             index = int(self.pending_ref.index[i])
             if verdicts.ok[p]:
                 self.rows.append((index, row))
@@ -218,9 +217,11 @@ class _Stream:
         rows_out = [r for _, r in rows][: None if detail else MAX_ROWS_WITHOUT_ALL]
         if detail:
             rows_out += self.extras
+        if self.options.first_only:  # the first divergence is the whole report, for the CLI and the library
+            rows_out = [first] if first is not None else []
         comparison = Comparison(
             ref_path=self.ref_info.path, cand_path=self.cand_info.path, counts=counts,
-            first_divergence=first, rows=rows_out, rows_complete=detail,
+            first_divergence=first, rows=rows_out, rows_complete=detail and not self.options.first_only,
             allow_missing=self.options.allow_missing, unused_waivers=self.unused_waivers,
             strict=self.options.strict, ref_lines=self.ref_info.lines_read,
             cand_lines=self.cand_info.lines_read, required_missing=required_missing,
@@ -230,7 +231,7 @@ class _Stream:
             comparison.notes.append(f"{self.cand_info.path}: ends mid-line (no final newline): was the run cut short?")
         if self.stopped_early:
             comparison.notes.append("--first: stopped at the first divergence; the counts cover the fields read so far")
-        elif not detail:
+        elif not detail and not self.options.first_only:
             shown = min(len(self.failures), MAX_ROWS_WITHOUT_ALL)
             comparison.notes.append(
                 f"{counts.compared} fields compared; {shown} of the {len(self.failures)} that did not match "
@@ -252,14 +253,3 @@ class _Stream:
         unused += [f"{w.describe()} (expired {w.until})" for w in self.options.waivers if w.expired()]
         self.unused_waivers = unused
 
-
-def _sub_name(value: ParsedValue, element: int) -> str | None:
-    """The named sub-value holding number ``element`` (None for other kinds)."""
-    if value.kind != NAMED:
-        return None
-    pos = 0
-    for name, count in value.names:
-        if element < pos + count:
-            return name
-        pos += count
-    return None

@@ -1,9 +1,9 @@
-"""Vectorised judgement of paired numbers under the tolerance formula of
-:mod:`tracediff.compare.tolerance`.
+"""The one tolerance rule of :mod:`tracediff.compare.tolerance`, vectorised.
 
-Everything here works on flat float64 arrays of elements together with the segment
-(record or field) each element belongs to, so a million records cost a few numpy
-passes.
+Everything here works on flat float64 arrays of elements together with the segments
+whose largest finite magnitude is the scale, so a million records cost a few numpy
+passes.  Every judgement of numbers in tracediff (paired values, converted units,
+waiver conditions) goes through :func:`judge_elements`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,15 @@ class ElementVerdicts:
     ok: np.ndarray  # bool per element
     abs_error: np.ndarray  # float64 per element (nan where one side is nan, inf for inf mismatch)
     rel_error: np.ndarray  # abs_error / scale (0 when equal)
+    tol: np.ndarray  # the tolerance max(atol, rtol * s) each element was held to
+
+    def excess(self, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """How many tolerances each element of ``[lo, hi)`` is off (inf: off with no tolerance,
+        or NaN against a number); the worst component is the one with the largest."""
+        ok, diff, tol = self.ok[lo:hi], self.abs_error[lo:hi], self.tol[lo:hi]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(tol > 0, diff / tol, np.inf)
+        return np.where(ok, 0.0, np.where(np.isnan(ratio), np.inf, ratio))
 
 
 def segment_max(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -30,13 +39,13 @@ def segment_max(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> n
 def judge_elements(
     a: np.ndarray,
     b: np.ndarray,
-    rtol: np.ndarray,
-    atol: np.ndarray,
+    rtol: np.ndarray | float,
+    atol: np.ndarray | float,
     scale_starts: np.ndarray,
     scale_counts: np.ndarray,
-    exact: np.ndarray,
+    exact: np.ndarray | bool = False,
 ) -> ElementVerdicts:
-    """Judge every element pair.
+    """Judge every element pair: ``a == b`` or ``|a - b| <= max(atol, rtol * s)``.
 
     ``scale_starts``/``scale_counts`` cut the elements into the segments whose largest
     finite magnitude is the scale ``s``; ``exact`` marks elements compared with ``==``.
@@ -52,7 +61,20 @@ def judge_elements(
         ok = equal | (finite & (diff <= tol) & ~exact)
         abs_error = np.where(equal, 0.0, diff)
         rel_error = np.where(equal, 0.0, np.where(scale > 0, diff / scale, np.inf))
-    return ElementVerdicts(ok, abs_error, rel_error)
+    return ElementVerdicts(ok, abs_error, rel_error, tol)
+
+
+def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, elementwise: bool = False) -> bool:
+    """Whether two whole values agree under the rule (field scale unless ``elementwise``)."""
+    a, b = np.atleast_1d(np.asarray(a, float)), np.atleast_1d(np.asarray(b, float))
+    if a.shape != b.shape:
+        return False
+    if len(a) == 0:
+        return True
+    n = len(a)
+    starts = np.arange(n) if elementwise else np.array([0])
+    counts = np.ones(n, np.int64) if elementwise else np.array([n])
+    return bool(judge_elements(a, b, rtol, atol, starts, counts).ok.all())
 
 
 def significant_digits(rel_error: float) -> int:

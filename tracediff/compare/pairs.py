@@ -1,12 +1,22 @@
-"""Judge matched record pairs of two batches, vectorised over every number at once."""
+"""Judge matched record pairs of two batches: each pair goes to the judge of its kind.
+
+Most pairs are plain numbers and are judged together, column-wise, in one call of
+:func:`~tracediff.compare.kinds.judge_numbers`; only text, big integers, pairs whose
+structure differs and pairs printed in different units are looked at one by one, to
+route them.  A unit difference (printed, or a configured unit rule) becomes a factor on
+the candidate's numbers before the one rule, so converted fields are judged like all
+others (element-wise scale, the worst component).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from tracediff.compare.judge import judge_elements
+from tracediff.compare.kinds import (
+    Component, Judgement, failing_components, judge_integers, judge_numbers, judge_text,
+)
 from tracediff.compare.rules import KeyRules
 from tracediff.trace.log import Batch
 from tracediff.trace.parser import segment_indices
@@ -18,13 +28,28 @@ _TEXT = KINDS.index(TEXT)
 
 @dataclass
 class PairVerdicts:
-    """Per pair: passed, the worst errors, the deciding element, and why if not comparable."""
+    """Per pair: passed, the worst component's errors and position, notes and failing components."""
 
     ok: np.ndarray
     abs_error: np.ndarray
     rel_error: np.ndarray
-    element: np.ndarray  # offset of the first failing (or worst) number in the record
-    note: dict[int, str]  # pair position -> reason it could not be compared number by number
+    element: np.ndarray  # offset of the worst failing number in the record
+    note: dict[int, str] = field(default_factory=dict)  # pair position -> what decided it, beyond the rule
+    components: dict[int, list[Component]] = field(default_factory=dict)  # failing pairs, worst first
+
+    @classmethod
+    def empty(cls, n: int) -> "PairVerdicts":
+        return cls(np.zeros(n, bool), np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, np.int64))
+
+    def set(self, p: int, judgement: Judgement) -> None:
+        self.ok[p] = judgement.ok
+        if judgement.note:
+            self.note[p] = judgement.note
+        if judgement.components:
+            worst = judgement.components[0]
+            self.components[p] = judgement.components
+            self.element[p] = worst.index
+            self.abs_error[p], self.rel_error[p] = worst.abs_error, worst.rel_error
 
 
 def _structure_note(ref: Batch, cand: Batch, i: int, j: int) -> str | None:
@@ -42,28 +67,142 @@ def _structure_note(ref: Batch, cand: Batch, i: int, j: int) -> str | None:
         return f"named sub-values differ: {[n for n, _ in names_a]} vs {[n for n, _ in names_b]}"
     shape_a = a.shape if a is not None else ()
     shape_b = b.shape if b is not None else ()
-    if len(shape_a) == 2 and len(shape_b) == 2 and shape_a != shape_b:
-        return f"shape differs: {shape_a} vs {shape_b}"
+    if (len(shape_a) == 2 or len(shape_b) == 2) and shape_a != shape_b:
+        return f"shape differs: {shape_a or (int(ref.count[i]),)} vs {shape_b or (int(cand.count[j]),)}"
     return None
 
 
-def _numbers_of(batch: Batch, i: int) -> np.ndarray:
-    start = int(batch.offset[i])
-    return batch.values[start:start + int(batch.count[i])]
-
-
-def _exact(batch: Batch, i: int, extra) -> tuple[int, ...]:
+def _exact(batch: Batch, i: int) -> tuple[int, ...]:
+    extra = batch.extras.get(i)
     if extra is not None and extra.text is not None:
         return tuple(int(t) for t in extra.text.split())
-    return tuple(int(x) for x in _numbers_of(batch, i))
+    start = int(batch.offset[i])
+    return tuple(int(x) for x in batch.values[start:start + int(batch.count[i])])
 
 
-def _unit_mismatch(ref_unit: str, cand_unit: str) -> tuple[float | None, str]:
-    """The factor taking the candidate's printed unit to the reference's, or why there is none."""
+def _judge_one(ref: Batch, cand: Batch, i: int, j: int) -> Judgement | None:
+    """The judgement of a pair that is not plain numbers (text, big integers, other shapes)."""
+    a, b = ref.extras.get(i), cand.extras.get(j)
+    if ref.kind[i] == _TEXT and cand.kind[j] == _TEXT:
+        return judge_text(a.text if a else None, b.text if b else None)
+    note = _structure_note(ref, cand, i, j)
+    if note is not None:
+        return Judgement(False, note)
+    big = any(v is not None and v.text is not None and v.kind != TEXT for v in (a, b))
+    if big and ref.integral[i] and cand.integral[j]:
+        return judge_integers(_exact(ref, i), _exact(cand, j), a)
+    return None
+
+
+def _printed_factor(ref_unit: str, cand_unit: str) -> tuple[float | None, str]:
+    """The factor taking the candidate's printed unit to the reference's, and the note."""
     try:
-        return conversion_factor(cand_unit, ref_unit), ""
+        return conversion_factor(cand_unit, ref_unit), f"converted {cand_unit} to {ref_unit}"
     except (KeyError, ValueError):
         return None, f"units differ: {ref_unit} vs {cand_unit}"
+
+
+def _route(ref: Batch, cand: Batch, ri: np.ndarray, ci: np.ndarray, out: PairVerdicts,
+           ref_units: list[str] | None, cand_units: list[str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Judge the pairs that are not plain numbers; the rest (a mask) and each one's printed-unit factor."""
+    n = len(ri)
+    numeric = (ref.count[ri] == cand.count[ci]) & (ref.kind[ri] != _TEXT) & (cand.kind[ci] != _TEXT)
+    factor = np.ones(n)
+    united = (ref.unit[ri] >= 0) & (cand.unit[ci] >= 0) if ref_units and cand_units else np.zeros(n, bool)
+    if not (ref.extras or cand.extras or not numeric.all() or united.any()):
+        return numeric, factor
+    special = ~numeric | united
+    if ref.extras:
+        special |= np.isin(ri, list(ref.extras))
+    if cand.extras:
+        special |= np.isin(ci, list(cand.extras))
+    for p in np.flatnonzero(special).tolist():
+        i, j = int(ri[p]), int(ci[p])
+        judgement = _judge_one(ref, cand, i, j)
+        if judgement is None and united[p] and ref_units[ref.unit[i]] != cand_units[cand.unit[j]]:
+            f, note = _printed_factor(ref_units[ref.unit[i]], cand_units[cand.unit[j]])
+            if f is None:
+                judgement = Judgement(False, note)
+            else:
+                factor[p], out.note[p] = f, note
+        if judgement is not None:
+            numeric[p] = False
+            out.set(p, judgement)
+    return numeric, factor
+
+
+def _rule_factors(ref: Batch, r: np.ndarray, keys: np.ndarray, counts: np.ndarray, starts: np.ndarray,
+                  rules: KeyRules) -> tuple[np.ndarray, np.ndarray]:
+    """Per element, the factors the configured unit rules put on each side."""
+    fa = np.repeat(rules.ref_factor[keys], counts)
+    fb = np.repeat(rules.cand_factor[keys], counts)
+    if rules.sub_units and ref.extras:
+        for q in np.flatnonzero(np.isin(r, list(ref.extras))).tolist():
+            extra, k = ref.extras[int(r[q])], int(keys[q])
+            if extra.kind == NAMED and k in rules.sub_units:
+                lo, hi = starts[q], starts[q] + counts[q]
+                fa[lo:hi] = rules.sub_factors(k, extra.names, "ref")
+                fb[lo:hi] = rules.sub_factors(k, extra.names, "cand")
+    return fa, fb
+
+
+def _declared(cand: Batch, c: np.ndarray, keys: np.ndarray, rules: KeyRules, cand_units: list[str] | None) -> np.ndarray:
+    """Per pair: +1 the candidate prints the unit its rule names, -1 another unit, 0 none."""
+    out = np.zeros(len(c), np.int8)
+    for q in np.flatnonzero(cand.unit[c] >= 0).tolist() if cand_units else []:
+        rule = rules.unit_rule.get(int(keys[q]))
+        if rule is not None and rule.cand is not None:
+            out[q] = 1 if cand_units[cand.unit[c[q]]] == rule.cand else -1
+    return out
+
+
+def _fitting_rules(a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray, ruled: np.ndarray,
+                   declared: np.ndarray, counts: np.ndarray, starts: np.ndarray, tol: tuple) -> np.ndarray:
+    """Per ruled pair: apply its unit rule?  Yes where the candidate declares the rule's unit,
+    or where the rule makes the sides agree better than the values as printed."""
+    q = np.flatnonzero(ruled)
+    idx = segment_indices(starts[q], counts[q])
+    args = (counts[q], tol[0][q], tol[1][q], tol[2][q], np.zeros(len(q), bool))
+    printed = judge_numbers(a[idx], b[idx], *args)
+    converted = judge_numbers(a[idx] * fa[idx], b[idx] * fb[idx], *args)
+    better = converted.ok & ~printed.ok
+    both_fail = ~converted.ok & ~printed.ok
+    better |= both_fail & (converted.worst_excess() < printed.worst_excess())
+    better |= converted.ok & printed.ok  # no difference to the verdict: the rule stands
+    apply = np.where(declared[q] != 0, declared[q] > 0, better)
+    out = np.zeros(len(ruled), bool)
+    out[q] = apply
+    return out
+
+
+def _judge_numeric(ref: Batch, cand: Batch, r: np.ndarray, c: np.ndarray, idx: np.ndarray, printed: np.ndarray,
+                   rules: KeyRules, out: PairVerdicts, cand_units: list[str] | None) -> None:
+    """Judge plain-number pairs column-wise, after their unit factors, and fill ``out`` at ``idx``."""
+    counts = ref.count[r].astype(np.int64)
+    starts = np.zeros(len(r), np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    keys = ref.key[r]
+    a = ref.values[segment_indices(ref.offset[r], counts)]
+    b = cand.values[segment_indices(cand.offset[c], counts)] * np.repeat(printed, counts)
+    named = np.zeros(len(r), bool)
+    if ref.extras:
+        for q in np.flatnonzero(np.isin(r, list(ref.extras))).tolist():
+            named[q] = ref.extras[int(r[q])].kind == NAMED
+    tol = (rules.rtol[keys], rules.atol[keys], rules.elementwise[keys] | named)
+    scaled = printed != 1.0
+    ruled = rules.has_unit_rule(keys) & ~scaled  # units printed on both sides decide alone
+    if ruled.any():
+        fa, fb = _rule_factors(ref, r, keys, counts, starts, rules)
+        apply = _fitting_rules(a, b, fa, fb, ruled, _declared(cand, c, keys, rules, cand_units), counts, starts, tol)
+        on = np.repeat(apply, counts)
+        a, b = np.where(on, a * fa, a), np.where(on, b * fb, b)
+        scaled |= apply
+        for q in np.flatnonzero(ruled & ~apply).tolist():
+            out.note[int(idx[q])] = "unit rule did not apply: the values agree better as printed"
+    v = judge_numbers(a, b, counts, *tol, ref.integral[r] & cand.integral[c] & ~scaled)
+    out.ok[idx], out.abs_error[idx], out.rel_error[idx], out.element[idx] = v.ok, v.abs_error, v.rel_error, v.worst
+    for q in np.flatnonzero(~v.ok).tolist():
+        out.components[int(idx[q])] = failing_components(v, q, a, b, ref.extras.get(int(r[q])))
 
 
 def judge_pairs(
@@ -75,87 +214,9 @@ def judge_pairs(
     Values printed with different units on the two sides (``1 m`` vs ``1000 mm``) are
     converted to the reference's unit before judging, or diverge when no conversion exists.
     """
-    n = len(ri)
-    ok = np.zeros(n, bool)
-    abs_error = np.full(n, np.nan)
-    rel_error = np.full(n, np.nan)
-    element = np.zeros(n, np.int64)
-    notes: dict[int, str] = {}
-    comparable = (ref.count[ri] == cand.count[ci]) & (ref.kind[ri] != _TEXT) & (cand.kind[ci] != _TEXT)
-    united = (ref.unit[ri] >= 0) & (cand.unit[ci] >= 0) & bool(ref_units) & bool(cand_units)
-    special = np.flatnonzero(
-        ~comparable | np.isin(ri, list(ref.extras)) | np.isin(ci, list(cand.extras)) | united
-    ) if (ref.extras or cand.extras or not comparable.all() or united.any()) else np.empty(0, np.int64)
-    for p in special.tolist():
-        i, j = int(ri[p]), int(ci[p])
-        note = _structure_note(ref, cand, i, j)
-        a, b = ref.extras.get(i), cand.extras.get(j)
-        big = (a is not None and a.text is not None and a.kind != TEXT) or (b is not None and b.text is not None and b.kind != TEXT)
-        if big and note is None and ref.integral[i] and cand.integral[j]:
-            ok[p] = _exact(ref, i, a) == _exact(cand, j, b)  # integers beyond 2**53: digits decide
-            comparable[p] = False
-            if not ok[p]:
-                notes[p] = "integers differ"
-        elif ref.kind[i] == _TEXT and cand.kind[j] == _TEXT:
-            ok[p] = ref.extras[i].text == cand.extras[j].text
-            comparable[p] = False
-            if not ok[p]:
-                notes[p] = "text differs"
-        elif note is not None:
-            comparable[p] = False
-            notes[p] = note
-        elif united[p] and ref_units[ref.unit[i]] != cand_units[cand.unit[j]]:
-            factor, why = _unit_mismatch(ref_units[ref.unit[i]], cand_units[cand.unit[j]])
-            comparable[p] = False
-            if factor is None:
-                notes[p] = why
-                continue
-            a_n, b_n = _numbers_of(ref, i), _numbers_of(cand, j) * factor
-            k = int(ref.key[i])
-            one = judge_elements(a_n, b_n, np.full(len(a_n), rules.rtol[k]), np.full(len(a_n), rules.atol[k]),
-                                 np.array([0]), np.array([len(a_n)]), np.zeros(len(a_n), bool))
-            ok[p] = bool(one.ok.all())
-            abs_error[p], rel_error[p] = float(one.abs_error.max()), float(one.rel_error.max())
-            notes[p] = f"converted {cand_units[cand.unit[j]]} to {ref_units[ref.unit[i]]}"
-    idx = np.flatnonzero(comparable)
+    out = PairVerdicts.empty(len(ri))
+    numeric, printed = _route(ref, cand, ri, ci, out, ref_units, cand_units)
+    idx = np.flatnonzero(numeric)
     if len(idx):
-        r, c = ri[idx], ci[idx]
-        counts = ref.count[r].astype(np.int64)
-        starts = np.zeros(len(idx), np.int64)
-        np.cumsum(counts[:-1], out=starts[1:])
-        keys = ref.key[r]
-        a = ref.values[segment_indices(ref.offset[r], counts)] * np.repeat(rules.ref_factor[keys], counts)
-        b = cand.values[segment_indices(cand.offset[c], counts)] * np.repeat(rules.cand_factor[keys], counts)
-        named = np.zeros(len(idx), bool)
-        if ref.extras:
-            for q in np.flatnonzero(np.isin(r, list(ref.extras))).tolist():
-                extra = ref.extras[int(r[q])]
-                if extra.kind != NAMED:
-                    continue
-                named[q] = True
-                k = int(keys[q])
-                if k in rules.sub_units:
-                    lo, hi = starts[q], starts[q] + counts[q]
-                    a[lo:hi] *= rules.sub_factors(k, extra.names, "ref") / rules.ref_factor[k]
-                    b[lo:hi] *= rules.sub_factors(k, extra.names, "cand") / rules.cand_factor[k]
-        per_element = np.repeat(rules.elementwise[keys] | named, counts)
-        seg_start = per_element.copy()
-        seg_start[starts] = True
-        seg_starts = np.flatnonzero(seg_start)
-        seg_counts = np.diff(np.r_[seg_starts, len(a)])
-        verdicts = judge_elements(
-            a, b,
-            np.repeat(rules.rtol[keys], counts), np.repeat(rules.atol[keys], counts),
-            seg_starts, seg_counts,
-            np.repeat(ref.integral[r] & cand.integral[c], counts),
-        )
-        ok[idx] = np.logical_and.reduceat(verdicts.ok, starts)
-        abs_error[idx] = np.fmax.reduceat(verdicts.abs_error, starts)
-        rel_error[idx] = np.fmax.reduceat(verdicts.rel_error, starts)
-        for q in np.flatnonzero(~ok[idx]).tolist():  # the deciding element of each failure
-            lo, hi = starts[q], starts[q] + counts[q]
-            first_bad = int(np.argmin(verdicts.ok[lo:hi]))
-            element[idx[q]] = first_bad
-            abs_error[idx[q]] = verdicts.abs_error[lo + first_bad]
-            rel_error[idx[q]] = verdicts.rel_error[lo + first_bad]
-    return PairVerdicts(ok, abs_error, rel_error, element, notes)
+        _judge_numeric(ref, cand, ri[idx], ci[idx], idx, printed[idx], rules, out, cand_units)
+    return out

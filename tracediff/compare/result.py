@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracediff.compare.kinds import Component
 from tracediff.compare.status import Status
 from tracediff.trace.record import json_number, value_to_json
 from tracediff.trace.values import ParsedValue
@@ -29,7 +30,8 @@ class FieldResult:
     rule: str = ""
     note: str = ""
     sub: str | None = None  # the divergent named sub-value
-    component: int | None = None  # index of the divergent number in a vector or matrix
+    component: int | None = None  # index of the worst divergent number in a vector or matrix
+    components: list[Component] = field(default_factory=list)  # every failing number, the worst first
     rtol: float = 1e-9  # the tolerance that applied (waiver conditions use it too)
     atol: float = 0.0
 
@@ -52,6 +54,7 @@ class FieldResult:
             "rel_error": None if self.rel_error is None else json_number(self.rel_error),
             "digits": self.digits,
             "component": self.component,
+            "components": [c.to_json() for c in self.components],
             "rule": self.rule,
             "note": self.note,
         }
@@ -114,7 +117,7 @@ class Comparison:
             fd = self.first_divergence.to_json()
             first = {k: fd[k] for k in (
                 "family", "field", "occurrence", "ref_line", "cand_line",
-                "ref_value", "cand_value", "abs_error", "rel_error", "digits", "component", "status",
+                "ref_value", "cand_value", "abs_error", "rel_error", "digits", "component", "components", "status",
             )}
         return {
             "verdict": self.verdict,

@@ -30,6 +30,7 @@ class KeyRules:
         self.cand_factor = np.ones(0)
         self.describe: list[str] = []
         self.sub_units: dict[int, list[UnitRule]] = {}
+        self.unit_rule: dict[int, UnitRule] = {}  # the rule whose factors a key carries
 
     def update(self) -> None:
         """Resolve the rules of keys interned since the last call."""
@@ -58,10 +59,18 @@ class KeyRules:
                 target = unit.ref or unit.cand  # both sides are expressed in the reference's unit
                 self.ref_factor[k] = _unit_factor(unit.ref, target)
                 self.cand_factor[k] = _unit_factor(unit.cand, target)
+                self.unit_rule[k] = unit
                 describe += f"; units ref={unit.ref} cand={unit.cand} ({unit.source})"
             elif unit.field.startswith(name + "."):
                 self.sub_units.setdefault(k, []).append(unit)
         self.describe.append(describe)
+
+    def has_unit_rule(self, keys: np.ndarray) -> np.ndarray:
+        """Per key: a unit rule (of the field or of its named sub-values) may rescale it."""
+        ruled = (self.ref_factor[keys] != 1.0) | (self.cand_factor[keys] != 1.0)
+        if self.sub_units:
+            ruled |= np.isin(keys, list(self.sub_units))
+        return ruled
 
     def sub_factors(self, k: int, names: tuple[tuple[str, int], ...], side: str) -> np.ndarray:
         """Element factors of a named value whose sub-values have their own unit rules."""

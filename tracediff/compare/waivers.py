@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import regex
 
+from tracediff.compare.judge import close
 from tracediff.compare.options import Waiver
 from tracediff.compare.result import FieldResult
 from tracediff.trace.log import Batch, KeyTable
@@ -42,10 +43,7 @@ class CandidateMemory:
 
 def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-9, atol: float = 0.0) -> bool:
     """The comparison's own rule (field scale), for a waiver's condition."""
-    if a.shape != b.shape:
-        return False
-    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
-    return bool(np.all((a == b) | (np.abs(a - b) <= max(atol, rtol * scale))))
+    return close(a, b, rtol, atol)
 
 
 def _numbers(value: ParsedValue | None) -> np.ndarray:
