@@ -72,6 +72,7 @@ class Format(str, Enum):
     json = "json"
     markdown = "markdown"
     junit = "junit"
+    html = "html"
 
 
 class ShowFormat(str, Enum):
@@ -173,8 +174,10 @@ def compare(
     from tracediff.compare.engine import AUTO, compare_logs, parse_family_option
     from tracediff.hints import find_hints
     from tracediff.output import append_report, dated_entry
-    from tracediff.report import render, render_quiet
+    from tracediff.report import render_quiet
     from tracediff.report.markdown import render_markdown
+    from tracediff.rootcause.graphs import load_graph
+    from tracediff.rootcause.render import render_report  # root causes where a graph applies
 
     if quiet and fmt != Format.table:
         raise TraceDiffError(f"--quiet prints one summary line; it cannot be combined with --format {fmt.value}",
@@ -184,14 +187,16 @@ def compare(
         result = compare_logs(
             ref_path, cand_path, config=config if config is not None else (None if no_config else AUTO),
             profile=profile, rtol=rtol, atol=atol, elementwise=elementwise, tol=tol or [], only=only or [],
-            ignore=ignore or [], allow_missing=allow_missing, strict=strict, keep_all=show_all or fmt == Format.junit,
+            ignore=ignore or [], allow_missing=allow_missing, strict=strict,
+            keep_all=show_all or fmt in (Format.junit, Format.html),
             first_only=first, families=dict(parse_family_option(f) for f in family or []),
         )
         hints = find_hints(result)  # reads the logs' tags, while a spooled stdin still exists
-    result.ref_path, result.cand_path = reference, candidate  # name the logs as the user did
-    width, colored = _terminal(color, output)
-    view = {"show_all": show_all, "diverged_only": diverged_only, "hints": hints}
-    text = render_quiet(result) if quiet else render(result, fmt.value, width=width, color=colored, **view)
+        graph = load_graph(config=config, profile=profile, use_project_config=not no_config)
+        width, colored = _terminal(color, output)
+        view = {"show_all": show_all, "diverged_only": diverged_only, "hints": hints}
+        # stage replay and the self-check read the logs again: render while a spooled stdin exists
+        text = render_quiet(result) if quiet else render_report(result, fmt.value, graph, width=width, color=colored, **view)
     _emit(text, output)
     if append is not None:
         append_report(append, dated_entry(render_markdown(result, **view)))
@@ -284,6 +289,9 @@ def _quiet_stdout() -> None:
     """After a broken pipe, point stdout at /dev/null so the interpreter's final flush stays silent."""
     with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+from tracediff.cli_check import check  # noqa: E402 - no torch: check reads one log
+
+app.command("check", cls=PlainUsage)(check)
 
 
 def main(argv: list[str] | None = None) -> None:

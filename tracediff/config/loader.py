@@ -26,7 +26,8 @@ from tracediff.compare.options import CompareOptions, UnitRule, Waiver
 from tracediff.compare.tolerance import FieldRule, Tolerance, ToleranceRules
 from tracediff.errors import TraceDiffError
 
-_TOP_KEYS = {"rtol", "atol", "elementwise", "profile", "optional_tags", "fields", "aliases", "units", "waive", "description"}
+_TOP_KEYS = {"rtol", "atol", "elementwise", "profile", "optional_tags", "fields", "aliases", "units", "waive", "description",
+             "graph"}  # [graph] is read by tracediff.rootcause.graphs
 
 
 def profile_names() -> list[str]:
