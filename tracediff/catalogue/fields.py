@@ -12,6 +12,9 @@ from tracediff.catalogue.schema import _F, BLOCKS, CPrint, FieldSpec
 _MOSFLM_INITIAL = {"initial_fdet": "0 0 1", "initial_sdet": "0 -1 0", "initial_odet": "1 0 0"}
 _C_MAPPING = "Fbeam←Ybeam_mm(+0.5px),Sbeam←Xbeam_mm(+0.5px),beam_vec=[1 0 0]"
 
+#: what a port may print in place of the C's constant mapping text
+_PORT_MAPPINGS = r"regex:Fbeam←[XY]beam_mm(\(\+0\.5px\))?,Sbeam←(detsize_s-)?[XY]beam_mm(\(\+0\.5px\))?,beam_vec=\[[-+0-9.e ]+\]"
+
 
 def _angles(block: str) -> FieldSpec:
     return _F("angles_rad", block, "setup", "named", "rad",
@@ -27,7 +30,8 @@ def _general(block: str, in_beam_block: bool) -> tuple[FieldSpec, ...]:
         if in_beam_block:
             quirk = (f"the C prints the final post-two-theta {axis} here (its *_after_rotz in the "
                      "general block is the true pre-two-theta one); tracediff prints the true value")
-            ids, c_print = ("Q5", "B4"), CPrint("same_as", f"{axis}_after_twotheta")
+            ids = ("Q5", "B4")
+            c_print = CPrint("same_as", f"{axis}_after_twotheta", sound=f"field:{axis}_after_rotz#0")
         out.append(_F(f"{axis}_after_rotz", block, "setup", "vector", "1",
                       f"{axis} after rotx, roty, rotz (before two-theta)",
                       quirk=quirk, quirk_ids=ids, c_print=c_print))
@@ -74,7 +78,7 @@ DETECTOR_GENERAL: tuple[FieldSpec, ...] = _general("detector_general", in_beam_b
 DETECTOR_BEAM: tuple[FieldSpec, ...] = (
     _F("detector_convention", _BEAM, "setup", "text", None, "active detector convention",
        quirk="the C prints MOSFLM whatever the convention", quirk_ids=("Q2", "B1"),
-       c_print=CPrint("const", "MOSFLM")),
+       c_print=CPrint("const", "MOSFLM", sound=("MOSFLM", "XDS", "DIALS", "ADXV", "DENZO", "CUSTOM"))),
     _angles(_BEAM),
     _F("beam_center_m", _BEAM, "setup", "named", "m",
        "Xbeam, Ybeam (m) and pixel size (mm, component pixel_mm)",
@@ -84,14 +88,15 @@ DETECTOR_BEAM: tuple[FieldSpec, ...] = (
        quirk_ids=("Q3", "B2"), c_print=CPrint("scale", 0.001, ("X", "Y"))),
     *(_F(name, _BEAM, "setup", "vector", "1", f"initial (pre-rotation, unitized) {name[8:]}",
          quirk="the C prints the MOSFLM basis whatever the convention", quirk_ids=("Q4", "B3"),
-         c_print=CPrint("const", text)) for name, text in _MOSFLM_INITIAL.items()),
+         c_print=CPrint("const", text, sound="unit_norm"))
+      for name, text in _MOSFLM_INITIAL.items()),
     *(_F(m, _BEAM, "setup", "matrix", "1", d) for m, d in (
         ("Rx", "rotation about x by rotx"), ("Ry", "rotation about y by roty"),
         ("Rz", "rotation about z by rotz"), ("R_total", "Rz·Ry·Rx"))),
     *_general(_BEAM, in_beam_block=True),
     _F("convention_mapping", _BEAM, "setup", "text", None, "beam-centre rule of the active convention",
        quirk="the C prints the MOSFLM rule for every convention", quirk_ids=("Q6", "B5"),
-       c_print=CPrint("const", _C_MAPPING)),
+       c_print=CPrint("const", _C_MAPPING, sound=_PORT_MAPPINGS)),
     _F("Fbeam_m", _BEAM, "setup", "scalar", "m", "fast offset of the direct beam (table 2)"),
     _F("Sbeam_m", _BEAM, "setup", "scalar", "m", "slow offset of the direct beam (table 2)"),
     _F("distance_m", _BEAM, "setup", "scalar", "m", "distance used for pix0 (step 2)",

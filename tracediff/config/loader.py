@@ -24,9 +24,14 @@ from typing import Any
 
 from tracediff.compare.options import CompareOptions, UnitRule, Waiver
 from tracediff.compare.tolerance import FieldRule, Tolerance, ToleranceRules
+from tracediff.config.quirk_rules import quirk_table
+from tracediff.config.toml_text import rules_text
 from tracediff.errors import TraceDiffError
 
-_TOP_KEYS = {"rtol", "atol", "elementwise", "profile", "optional_tags", "fields", "aliases", "units", "waive", "description"}
+_TOP_KEYS = {"rtol", "atol", "elementwise", "profile", "optional_tags", "fields", "aliases", "units", "waive", "description",
+             "quirks_from_catalogue"}
+_GENERATED = ("\n# ---- generated from the field catalogue (tracediff.catalogue): one rule per c_print entry;\n"
+              "# ---- quirk codes are explained in tracediff.catalogue.quirks\n")
 
 
 def profile_names() -> list[str]:
@@ -34,12 +39,19 @@ def profile_names() -> list[str]:
 
 
 def profile_text(name: str) -> str:
+    """The profile as TOML: its shipped file, then (``quirks_from_catalogue = true``) the rules
+    generated from the field catalogue, so what ``profile show`` prints is what applies."""
     if name not in profile_names():
         raise TraceDiffError(f"unknown profile {name!r} (known: {', '.join(profile_names())})")
-    return resources.files("tracediff.config.profiles").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    text = resources.files("tracediff.config.profiles").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    if tomllib.loads(text).get("quirks_from_catalogue"):
+        table = quirk_table()
+        text += _GENERATED + rules_text(table["units"], table["waive"])
+    return text
 
 
 def load_profile(name: str) -> dict[str, Any]:
+    """The profile's table: exactly what :func:`profile_text` shows, parsed."""
     return tomllib.loads(profile_text(name))
 
 
