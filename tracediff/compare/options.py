@@ -20,8 +20,8 @@ class Waiver:
     factors (``{X = 1e-3, Y = 1e-3}``: reference = factor x candidate, others equal).
     ``when_cand_equals`` checks the candidate the same way (also ``"unit_norm"``, a list of
     allowed texts, ``"field:NAME#OCC"``, ``"rotated_by:MATRIX#OCC:NAME#OCC"`` (the candidate's
-    matrix field times the value is its field NAME) or ``"dots:A,B,C=1,0,0"`` (the value's dot
-    products with the candidate's fields A, B, C)), so a broken candidate is never waived.
+    matrix field times the value is its field NAME) or ``"along:B,C"`` (the value points along
+    the cross product of the candidate's fields B and C)), so a broken candidate is never waived.
     ``when_cand_fields`` states when the reference shows the quirk at all, by other fields of
     the candidate (``{"phi_deg#0" = "nonzero"}``).  A real change of the value is then still caught.
     """

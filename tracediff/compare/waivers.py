@@ -42,16 +42,16 @@ class CandidateMemory:
         return self.get(name, int(occ) if occ else occurrence)
 
 
-_FIELD_PREFIXES = ("field:", "rotated_by:", "dots:")
+#: conditions that read other fields of the candidate (kept by CandidateMemory)
+FIELD_CONDITIONS = ("field:", "rotated_by:", "along:")
 
 
 def referenced_fields(waiver: Waiver) -> list[str]:
     """The candidate fields a waiver's conditions read (what :class:`CandidateMemory` keeps)."""
     refs = [ref for ref, _ in waiver.when_cand_fields]
     for condition in (waiver.when_ref_equals, waiver.when_cand_equals):
-        if isinstance(condition, str) and condition.startswith(_FIELD_PREFIXES):
-            body = condition.partition(":")[2].partition("=")[0]
-            refs += body.replace(",", ":").split(":")
+        if isinstance(condition, str) and condition.startswith(FIELD_CONDITIONS):
+            refs += condition.partition(":")[2].replace(",", ":").split(":")
     return [ref.partition("#")[0] for ref in refs]
 
 
@@ -100,7 +100,7 @@ def _holds(condition: object, value: ParsedValue | None, other: ParsedValue | No
     if isinstance(condition, str) and condition.startswith("field:"):
         found = memory.lookup(condition[6:], row.occurrence)
         return found is not None and value.kind != TEXT and _close(_numbers(value), found, *tol)
-    if isinstance(condition, str) and condition.startswith(("rotated_by:", "dots:")):
+    if isinstance(condition, str) and condition.startswith(("rotated_by:", "along:")):
         return value.kind != TEXT and _relation_holds(condition, _numbers(value), row.occurrence, memory, tol)
     if isinstance(condition, str):
         expected = parse_value(condition)
@@ -114,18 +114,18 @@ def _holds(condition: object, value: ParsedValue | None, other: ParsedValue | No
 
 
 def _relation_holds(condition: str, v: np.ndarray, occurrence: int, memory: CandidateMemory, tol: tuple) -> bool:
-    """``rotated_by:M:T`` (M·v = T) or ``dots:A,B,C=x,y,z`` (v·A = x, ...), on candidate fields."""
+    """``rotated_by:M:T`` (M·v = T) or ``along:B,C`` (v points along B × C), on candidate fields."""
     kind, _, body = condition.partition(":")
     if kind == "rotated_by":
         matrix, target = (memory.lookup(ref, occurrence) for ref in body.split(":"))
         if matrix is None or target is None or matrix.size != v.size ** 2:
             return False
         return _close(matrix.reshape(v.size, v.size) @ v, target, *tol)
-    names, _, numbers = body.partition("=")
-    others = [memory.lookup(ref, occurrence) for ref in names.split(",")]
-    if any(o is None or o.shape != v.shape for o in others):
+    b, c = (memory.lookup(ref, occurrence) for ref in body.split(","))
+    if b is None or c is None or not v.shape == b.shape == c.shape == (3,):
         return False
-    return _close(np.array([float(v @ o) for o in others]), np.array([float(x) for x in numbers.split(",")]), *tol)
+    axis, length = np.cross(b, c), float(np.linalg.norm(v))
+    return length > 0 and _close(v / length, axis / max(float(np.linalg.norm(axis)), 1e-300), *tol)
 
 
 def _context_holds(waiver: Waiver, row: FieldResult, memory: CandidateMemory) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 import regex
 
+from tracediff.compare.waivers import FIELD_CONDITIONS
 from tracediff.errors import TraceDiffError
 from tracediff.trace.units import UNIT_FACTORS, canonical_unit
 
@@ -89,9 +90,6 @@ def _unit(value: Any) -> str | None:
     return f"unknown unit {value!r} (known: {', '.join(UNIT_FACTORS)})"
 
 
-_FIELD_CONDITIONS = ("field:", "rotated_by:", "dots:")
-
-
 def _condition(value: Any) -> str | None:
     """A waiver condition (see :class:`tracediff.compare.options.Waiver`); regexes compiled here."""
     if isinstance(value, str):
@@ -100,7 +98,7 @@ def _condition(value: Any) -> str | None:
                 regex.compile(value[6:])
             except regex.error as exc:
                 return f"invalid regex {value[6:]!r} ({exc})"
-        if value.startswith(_FIELD_CONDITIONS) and not value.partition(":")[2]:
+        if value.startswith(FIELD_CONDITIONS) and not value.partition(":")[2]:
             return f"{value!r} names no field"
         return None
     if isinstance(value, bool):
