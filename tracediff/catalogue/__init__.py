@@ -36,13 +36,18 @@ under the same name, where the C prints something other than its label says:
   phi (tic 0) and mosaic domain 0 as tracediff's is: same norm, equal when phi0 == 0.
 
 ``None`` means the C prints the true quantity (possibly in a surprising unit: see ``unit``
-and ``quirk``).
+and ``quirk``). A ``CPrint`` may also say what the true value must satisfy (``sound``) and
+when the C shows the quirk at all (``shown_when``); :mod:`tracediff.config.quirk_rules` turns
+every entry into the ``nanobragg`` profile's rule for it, so the catalogue is the one record
+of the C's quirks. ``quirk_ids`` are codes of the legend :data:`tracediff.catalogue.quirks.QUIRKS`
+(what the C does, and the nanoBragg.c lines it comes from).
 
-The catalogue is a package of three modules:
+The catalogue is a package of four modules:
 :mod:`~tracediff.catalogue.schema` (blocks, styles, kinds, :class:`FieldSpec`, :class:`CPrint`),
 :mod:`~tracediff.catalogue.fields` (the detector and per-pixel fields, :data:`FIELDS` and the
-lookups) and :mod:`~tracediff.catalogue.narrative` (the crystal set-up narrative and its
-``crystal_setup`` fields). Every name is re-exported here: ``from tracediff.catalogue import ...``.
+lookups), :mod:`~tracediff.catalogue.narrative` (the crystal set-up narrative and its
+``crystal_setup`` fields) and :mod:`~tracediff.catalogue.quirks` (the legend of the quirk codes).
+The names of the first three are importable from here: ``from tracediff.catalogue import ...``.
 """
 
 from tracediff.catalogue.fields import (

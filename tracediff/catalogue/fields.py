@@ -12,6 +12,18 @@ from tracediff.catalogue.schema import _F, BLOCKS, CPrint, FieldSpec
 _MOSFLM_INITIAL = {"initial_fdet": "0 0 1", "initial_sdet": "0 -1 0", "initial_odet": "1 0 0"}
 _C_MAPPING = "Fbeam←Ybeam_mm(+0.5px),Sbeam←Xbeam_mm(+0.5px),beam_vec=[1 0 0]"
 
+#: The conventions whose runs print the BEAM-pivot block (quirk P1): MOSFLM, DENZO and ADXV
+#: force the BEAM pivot; CUSTOM keeps the pivot asked for. XDS and DIALS force SAMPLE.
+_BEAM_PIVOT_CONVENTIONS = ("MOSFLM", "DENZO", "ADXV", "CUSTOM")
+_NUMBER = r"-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?"
+#: The true ``convention_mapping`` of each BEAM-pivot convention but MOSFLM (whose rule is the
+#: C's constant): its beam-centre rule (spec table 2) and its beam vector.
+_TRUE_MAPPINGS = "regex:" + "|".join((
+    r"Fbeam←Ybeam_mm,Sbeam←Xbeam_mm,beam_vec=\[1 0 0\]",  # DENZO
+    r"Fbeam←Xbeam_mm,Sbeam←detsize_s-Ybeam_mm,beam_vec=\[0 0 1\]",  # ADXV
+    rf"Fbeam←Xbeam_mm,Sbeam←Ybeam_mm,beam_vec=\[{_NUMBER} {_NUMBER} {_NUMBER}\]",  # CUSTOM
+))
+
 
 def _angles(block: str) -> FieldSpec:
     return _F("angles_rad", block, "setup", "named", "rad",
@@ -27,7 +39,9 @@ def _general(block: str, in_beam_block: bool) -> tuple[FieldSpec, ...]:
         if in_beam_block:
             quirk = (f"the C prints the final post-two-theta {axis} here (its *_after_rotz in the "
                      "general block is the true pre-two-theta one); tracediff prints the true value")
-            ids, c_print = ("Q5", "B4"), CPrint("same_as", f"{axis}_after_twotheta")
+            ids = ("Q5", "B4")
+            # shown when two-theta != 0; the true value is the general block's copy (occurrence 0)
+            c_print = CPrint("same_as", f"{axis}_after_twotheta", sound=f"field:{axis}_after_rotz#0")
         out.append(_F(f"{axis}_after_rotz", block, "setup", "vector", "1",
                       f"{axis} after rotx, roty, rotz (before two-theta)",
                       quirk=quirk, quirk_ids=ids, c_print=c_print))
@@ -74,7 +88,7 @@ DETECTOR_GENERAL: tuple[FieldSpec, ...] = _general("detector_general", in_beam_b
 DETECTOR_BEAM: tuple[FieldSpec, ...] = (
     _F("detector_convention", _BEAM, "setup", "text", None, "active detector convention",
        quirk="the C prints MOSFLM whatever the convention", quirk_ids=("Q2", "B1"),
-       c_print=CPrint("const", "MOSFLM")),
+       c_print=CPrint("const", "MOSFLM", sound=_BEAM_PIVOT_CONVENTIONS)),
     _angles(_BEAM),
     _F("beam_center_m", _BEAM, "setup", "named", "m",
        "Xbeam, Ybeam (m) and pixel size (mm, component pixel_mm)",
@@ -84,14 +98,16 @@ DETECTOR_BEAM: tuple[FieldSpec, ...] = (
        quirk_ids=("Q3", "B2"), c_print=CPrint("scale", 0.001, ("X", "Y"))),
     *(_F(name, _BEAM, "setup", "vector", "1", f"initial (pre-rotation, unitized) {name[8:]}",
          quirk="the C prints the MOSFLM basis whatever the convention", quirk_ids=("Q4", "B3"),
-         c_print=CPrint("const", text)) for name, text in _MOSFLM_INITIAL.items()),
+         # the true initial vector is the one R_total turns into the general block's *_after_rotz
+         c_print=CPrint("const", text, sound=f"rotated_by:R_total#0:{name[8:]}_after_rotz#0"))
+      for name, text in _MOSFLM_INITIAL.items()),
     *(_F(m, _BEAM, "setup", "matrix", "1", d) for m, d in (
         ("Rx", "rotation about x by rotx"), ("Ry", "rotation about y by roty"),
         ("Rz", "rotation about z by rotz"), ("R_total", "Rz·Ry·Rx"))),
     *_general(_BEAM, in_beam_block=True),
     _F("convention_mapping", _BEAM, "setup", "text", None, "beam-centre rule of the active convention",
        quirk="the C prints the MOSFLM rule for every convention", quirk_ids=("Q6", "B5"),
-       c_print=CPrint("const", _C_MAPPING)),
+       c_print=CPrint("const", _C_MAPPING, sound=_TRUE_MAPPINGS)),
     _F("Fbeam_m", _BEAM, "setup", "scalar", "m", "fast offset of the direct beam (table 2)"),
     _F("Sbeam_m", _BEAM, "setup", "scalar", "m", "slow offset of the direct beam (table 2)"),
     _F("distance_m", _BEAM, "setup", "scalar", "m", "distance used for pix0 (step 2)",
@@ -136,6 +152,9 @@ PIXEL_GEOMETRY: tuple[FieldSpec, ...] = tuple(_F(n, "pixel_geometry", "pixel", k
           quirk_ids=("Q8", "G3"), c_print=CPrint("scale", 1e10))),
 ))
 
+_CROSS = {"a": "rot_b_angstroms,rot_c_angstroms", "b": "rot_c_angstroms,rot_a_angstroms",
+          "c": "rot_a_angstroms,rot_b_angstroms"}  # a* points along b × c, and so on
+
 ORIENTATION: tuple[FieldSpec, ...] = tuple(_F(n, "orientation", "pixel", k, u, d, **{**_SUB0, **kw}) for n, k, u, d, kw in (
     *((f"rot_{x}_angstroms", "vector", "Å", f"real-space {x} for phi step 0, domain 0",
        dict(quirk="with phi0 = 0 and several phi steps the C reuses the previous pixel's last "
@@ -143,7 +162,12 @@ ORIENTATION: tuple[FieldSpec, ...] = tuple(_F(n, "orientation", "pixel", k, u, d
     *((f"rot_{x}_star_A_inv", "vector", "1/Å", f"reciprocal {x}* for phi step 0, domain 0",
        dict(quirk="the C prints the phi = 0, mosaic-free vectors (misset included), never rotated; "
                   "tracediff rotates them as labelled", quirk_ids=("Q9", "G2"),
-            c_print=CPrint("unrotated", "C prints the phi = 0 unrotated vector (same norm)")))
+            # shown when phi0 != 0 (mosaic domain 0, the traced one, is the identity: C4); the
+            # true x* is perpendicular to the other two rotated real-space vectors, which the C
+            # prints truthfully, and its length is the C's (same_norm)
+            c_print=CPrint("unrotated", "C prints the phi = 0 unrotated vector (same norm)",
+                           sound=f"along:{_CROSS[x]}",
+                           shown_when=(("phi_deg#0", "nonzero"),))))
       for x in "abc"),
     ("hkl_frac", "vector", "1", "fractional Miller indices h, k, l", {}),
     ("hkl_rounded", "int_vector", "1", "nearest integers, ceil(x − 0.5)", {}),

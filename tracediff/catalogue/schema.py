@@ -47,11 +47,20 @@ C_PRINT_OPS = ("scale", "const", "same_as", "unrotated")
 
 @dataclass(frozen=True)
 class CPrint:
-    """How the C's printed value departs from the true value (see module docstring)."""
+    """How the C's printed value departs from the true value (see :mod:`tracediff.catalogue`).
+
+    ``sound`` and ``shown_when`` make the waiver that explains the quirk exact: ``sound`` is
+    what the true value must satisfy (a waiver condition on the candidate's value), and
+    ``shown_when`` says when the C shows the quirk at all, by other fields of the true trace
+    (``("phi_deg#0", "nonzero")``). Both speak the condition language of
+    :class:`tracediff.compare.options.Waiver`.
+    """
 
     op: str  #: one of :data:`C_PRINT_OPS`
     arg: object
     components: tuple[str, ...] | None = None  #: named sub-values the op applies to
+    sound: str | tuple[str, ...] | None = None  #: condition on the true value (None: the op pins it)
+    shown_when: tuple[tuple[str, str], ...] = ()  #: (NAME#OCC, "nonzero") on the true trace
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ class FieldSpec:
     unit: str | None  #: unit of the printed number(s) ("1" = dimensionless, None = text)
     description: str
     quirk: str = ""  #: where the C prints something other than the label says
-    quirk_ids: tuple[str, ...] = ()  #: spec section 7 / INDEX.md legend codes
+    quirk_ids: tuple[str, ...] = ()  #: codes of the legend :data:`tracediff.catalogue.quirks.QUIRKS`
     c_print: CPrint | None = None
     components: tuple[str, ...] = ()  #: sub-value names of ``named``/``pairs`` kinds
     condition: str = ""  #: when the line is printed at all

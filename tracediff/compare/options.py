@@ -19,7 +19,11 @@ class Waiver:
     (``"same_norm"``, a rotated vector), or prints named sub-values scaled by the given
     factors (``{X = 1e-3, Y = 1e-3}``: reference = factor x candidate, others equal).
     ``when_cand_equals`` checks the candidate the same way (also ``"unit_norm"``, a list of
-    allowed texts, or ``"field:NAME#OCC"``), so a broken candidate is never waived.  A real change of the value is then still caught.
+    allowed texts, ``"field:NAME#OCC"``, ``"rotated_by:MATRIX#OCC:NAME#OCC"`` (the candidate's
+    matrix field times the value is its field NAME) or ``"along:B,C"`` (the value points along
+    the cross product of the candidate's fields B and C)), so a broken candidate is never waived.
+    ``when_cand_fields`` states when the reference shows the quirk at all, by other fields of
+    the candidate (``{"phi_deg#0" = "nonzero"}``).  A real change of the value is then still caught.
     """
 
     field: str
@@ -28,6 +32,7 @@ class Waiver:
     until: dt.date | None = None
     when_ref_equals: object = None
     when_cand_equals: object = None  # the same kinds of condition, on the candidate's value
+    when_cand_fields: tuple[tuple[str, str], ...] = ()  # (NAME#OCC, "nonzero"): the quirk's context
     source: str = "config"
 
     def expired(self, today: dt.date | None = None) -> bool:

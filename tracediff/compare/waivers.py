@@ -16,10 +16,7 @@ class CandidateMemory:
     """Keeps the candidate values that waiver conditions (``"field:NAME"``) refer to."""
 
     def __init__(self, waivers: list[Waiver], keys: KeyTable) -> None:
-        self.wanted = {
-            c[6:].partition("#")[0] for w in waivers for c in (w.when_ref_equals, w.when_cand_equals)
-            if isinstance(c, str) and c.startswith("field:")
-        }
+        self.wanted = {name for w in waivers for name in referenced_fields(w)}
         self.keys = keys
         self.values: dict[tuple[str, int], np.ndarray] = {}
 
@@ -41,6 +38,24 @@ class CandidateMemory:
 
     def get(self, name: str, occurrence: int) -> np.ndarray | None:
         return self.values.get((name, occurrence))
+
+    def lookup(self, ref: str, occurrence: int) -> np.ndarray | None:
+        """The value of ``NAME#OCC`` (``NAME`` alone: at ``occurrence``, the row's own)."""
+        name, _, occ = ref.partition("#")
+        return self.get(name, int(occ) if occ else occurrence)
+
+
+#: conditions that read other fields of the candidate (kept by CandidateMemory)
+FIELD_CONDITIONS = ("field:", "rotated_by:", "along:")
+
+
+def referenced_fields(waiver: Waiver) -> list[str]:
+    """The candidate fields a waiver's conditions read (what :class:`CandidateMemory` keeps)."""
+    refs = [ref for ref, _ in waiver.when_cand_fields]
+    for condition in (waiver.when_ref_equals, waiver.when_cand_equals):
+        if isinstance(condition, str) and condition.startswith(FIELD_CONDITIONS):
+            refs += condition.partition(":")[2].replace(",", ":").split(":")
+    return [ref.partition("#")[0] for ref in refs]
 
 
 def _close(a: np.ndarray, b: np.ndarray, rtol: float = 1e-9, atol: float = 0.0) -> bool:
@@ -83,9 +98,10 @@ def _holds(condition: object, value: ParsedValue | None, other: ParsedValue | No
     if isinstance(condition, str) and condition.startswith("regex:"):
         return value.kind == TEXT and regex.fullmatch(condition[6:], value.text or "") is not None
     if isinstance(condition, str) and condition.startswith("field:"):
-        name, _, occ = condition[6:].partition("#")
-        found = memory.get(name, int(occ) if occ else row.occurrence)
+        found = memory.lookup(condition[6:], row.occurrence)
         return found is not None and value.kind != TEXT and _close(_numbers(value), found, *tol)
+    if isinstance(condition, str) and condition.startswith(("rotated_by:", "along:")):
+        return value.kind != TEXT and _relation_holds(condition, _numbers(value), row.occurrence, memory, tol)
     if isinstance(condition, str):
         expected = parse_value(condition)
         if expected.kind == TEXT or value.kind == TEXT:
@@ -97,9 +113,35 @@ def _holds(condition: object, value: ParsedValue | None, other: ParsedValue | No
     return value.kind != TEXT and _close(_numbers(value), expected_numbers, *tol)
 
 
+def _relation_holds(condition: str, v: np.ndarray, occurrence: int, memory: CandidateMemory, tol: tuple) -> bool:
+    """``rotated_by:M:T`` (M·v = T) or ``along:B,C`` (v points along B × C), on candidate fields."""
+    kind, _, body = condition.partition(":")
+    if kind == "rotated_by":
+        matrix, target = (memory.lookup(ref, occurrence) for ref in body.split(":"))
+        if matrix is None or target is None or matrix.size != v.size ** 2:
+            return False
+        return _close(matrix.reshape(v.size, v.size) @ v, target, *tol)
+    b, c = (memory.lookup(ref, occurrence) for ref in body.split(","))
+    if b is None or c is None or not v.shape == b.shape == c.shape == (3,):
+        return False
+    axis, length = np.cross(b, c), float(np.linalg.norm(v))
+    return length > 0 and _close(v / length, axis / max(float(np.linalg.norm(axis)), 1e-300), *tol)
+
+
+def _context_holds(waiver: Waiver, row: FieldResult, memory: CandidateMemory) -> bool:
+    """Each ``when_cand_fields`` entry: the candidate printed that field, and it is not zero."""
+    for ref, _nonzero in waiver.when_cand_fields:
+        found = memory.lookup(ref, row.occurrence)
+        if found is None or not np.any(found != 0):
+            return False
+    return True
+
+
 def waiver_applies(waiver: Waiver, row: FieldResult, memory: CandidateMemory) -> bool:
     """True when ``waiver`` explains the divergence in ``row``: each of its conditions holds."""
     tol = (max(row.rtol, 1e-9), row.atol)
+    if not _context_holds(waiver, row, memory):
+        return False
     if waiver.when_ref_equals is not None and not _holds(
         waiver.when_ref_equals, row.ref_value, row.cand_value, row, memory, tol
     ):

@@ -1,9 +1,13 @@
 """Read comparison rules from TOML: a project's config file and shipped profiles.
 
 Precedence, lowest first: built-in defaults < profile < project config < CLI options.
-The config lives in ``[tool.tracediff]`` of the nearest ``pyproject.toml`` (searched
-upward from the working directory), in a ``tracediff.toml`` (top-level keys), or in
-the file given by ``--config``.  Keys::
+The project config is found by walking up from the working directory; the first folder
+holding a ``tracediff.toml`` or a ``pyproject.toml`` ends the search (a ``pyproject.toml``
+marks the project's root even without a ``[tool.tracediff]`` table, so a parent project's
+config never leaks in).  In that folder the config is ``tracediff.toml`` (top-level keys)
+or the ``[tool.tracediff]`` table of ``pyproject.toml``; both at once is an error (keep
+one).  ``--config FILE`` replaces the search.  Keys (every table is checked against
+:mod:`tracediff.config.schema`; an unknown key is an error)::
 
     rtol = 1e-9                  atol = 0
     profile = "nanobragg"        optional_tags = ["TRACE"]
@@ -11,23 +15,42 @@ the file given by ``--config``.  Keys::
     [aliases]                    pix0_vector_meters = "pix0_vector"   # candidate = reference
     [units."beam_center_m.X"]    ref = "km", cand = "m"
     [[waive]]                    field = "...", occurrence = 1, reason = "...", until = 2027-01-01,
-                                 when_ref_equals = "MOSFLM" | [0, 0, 1] | "field:NAME" | "same_norm"
+                                 when_ref_equals = "MOSFLM" | [0, 0, 1] | "field:NAME" | "same_norm",
+                                 when_cand_equals = ..., when_cand_fields = { "phi_deg#0" = "nonzero" }
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from tracediff.compare.options import CompareOptions, UnitRule, Waiver
 from tracediff.compare.tolerance import FieldRule, Tolerance, ToleranceRules
+from tracediff.config.quirk_rules import quirk_table
+from tracediff.config.schema import Place, check_table
+from tracediff.config.toml_text import rules_text
 from tracediff.errors import TraceDiffError
 
-_TOP_KEYS = {"rtol", "atol", "elementwise", "profile", "optional_tags", "fields", "aliases", "units", "waive", "description",
-             "graph"}  # [graph] is read by tracediff.rootcause.graphs
+_SECTION = "tool.tracediff"
+_GENERATED = ("\n# ---- generated from the field catalogue (tracediff.catalogue): one rule per c_print entry;\n"
+              "# ---- quirk codes are explained in tracediff.catalogue.quirks\n")
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A project's config: the file, its tracediff table, and that table's name in the file."""
+
+    path: Path
+    table: dict[str, Any]
+    prefix: str  #: ``tool.tracediff`` in a pyproject.toml, empty in a tracediff.toml
+
+    @property
+    def place(self) -> Place:
+        return Place(str(self.path), self.prefix)
 
 
 def profile_names() -> list[str]:
@@ -35,28 +58,43 @@ def profile_names() -> list[str]:
 
 
 def profile_text(name: str) -> str:
+    """The profile as TOML: its shipped file, then (``quirks_from_catalogue = true``) the rules
+    generated from the field catalogue, so what ``profile show`` prints is what applies."""
     if name not in profile_names():
         raise TraceDiffError(f"unknown profile {name!r} (known: {', '.join(profile_names())})")
-    return resources.files("tracediff.config.profiles").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    text = resources.files("tracediff.config.profiles").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    if tomllib.loads(text).get("quirks_from_catalogue"):
+        table = quirk_table()
+        text += _GENERATED + rules_text(table["units"], table["waive"])
+    return text
 
 
 def load_profile(name: str) -> dict[str, Any]:
+    """The profile's table: exactly what :func:`profile_text` shows, parsed."""
     return tomllib.loads(profile_text(name))
 
 
-def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest ``tracediff.toml`` or ``pyproject.toml`` with ``[tool.tracediff]``."""
+def find_config(start: Path | None = None) -> ConfigFile | None:
+    """The config of the nearest folder (from ``start`` up) with a tracediff.toml or pyproject.toml."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        own = folder / "tracediff.toml"
+        own, pyproject = folder / "tracediff.toml", folder / "pyproject.toml"
+        section = _section(pyproject, _read(pyproject)) if pyproject.is_file() else None
+        if own.is_file() and section is not None:
+            raise TraceDiffError(f"config found in two places: {own} and [{_SECTION}] of {pyproject}; keep one")
         if own.is_file():
-            return own, _read(own)
-        pyproject = folder / "pyproject.toml"
+            return read_config_file(own)
         if pyproject.is_file():
-            section = _read(pyproject).get("tool", {}).get("tracediff")
-            if section is not None:
-                return pyproject, section
+            return ConfigFile(pyproject, section, _SECTION) if section is not None else None
     return None
+
+
+def _section(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    tool = data.get("tool", {})
+    section = tool.get("tracediff") if isinstance(tool, dict) else None
+    if section is not None and not isinstance(section, dict):
+        raise TraceDiffError(f"[{_SECTION}] must be a table", path)
+    return section
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -68,95 +106,59 @@ def _read(path: Path) -> dict[str, Any]:
         raise TraceDiffError(f"invalid TOML ({exc})", path) from None
 
 
-def read_config_file(path: Path) -> dict[str, Any]:
+def read_config_file(path: Path) -> ConfigFile:
+    """``--config FILE``: a pyproject.toml (or any file with a ``[tool]`` table) must hold
+    ``[tool.tracediff]``; any other file holds the keys at its top level."""
     if not path.is_file():
         raise TraceDiffError("no such config file", path)
     data = _read(path)
-    if path.name == "pyproject.toml":
-        return data.get("tool", {}).get("tracediff", {})
-    return data.get("tool", {}).get("tracediff", data)
+    if path.name == "pyproject.toml" or "tool" in data:
+        section = _section(path, data)
+        if section is None:
+            raise TraceDiffError(f"no [{_SECTION}] table in this file", path)
+        return ConfigFile(path, section, _SECTION)
+    return ConfigFile(path, data, "")
 
 
-def _number(table: dict[str, Any], key: str, where: str) -> float | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value:
-        raise TraceDiffError(f"{where}: {key} must be a number >= 0, got {value!r}")
-    return float(value)
-
-
-def _date(value: Any, where: str) -> dt.date | None:
+def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if value is None or isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise TraceDiffError(f"{where}: until must be a date YYYY-MM-DD, got {value!r}") from None
+    return dt.date.fromisoformat(str(value))
 
 
-def apply_table(options: CompareOptions, table: dict[str, Any], source: str) -> None:
-    """Merge one config table (a profile's or the project's) into ``options``."""
-    try:
-        _apply_table(options, table, source)
-    except TraceDiffError:
-        raise
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise TraceDiffError(f"{source}: invalid configuration ({type(exc).__name__}: {exc})") from None
-
-
-def _validate_units(options: CompareOptions, source: str) -> None:
-    from tracediff.trace.units import UNIT_FACTORS, canonical_unit
-
-    for rule in options.units:
-        for side in (rule.ref, rule.cand):
-            if side is not None and (not isinstance(side, str) or (canonical_unit(side) or side) not in UNIT_FACTORS):
-                raise TraceDiffError(f"{source}: [units.{rule.field}]: unknown unit {side!r}")
-
-
-def _apply_table(options: CompareOptions, table: dict[str, Any], source: str) -> None:
-    unknown = set(table) - _TOP_KEYS - {"tool"}
-    if unknown:
-        raise TraceDiffError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}")
+def apply_table(options: CompareOptions, table: dict[str, Any], place: Place, *, profile: bool = False) -> None:
+    """Check one config table (a profile's or the project's), then merge it into ``options``."""
+    check_table(table, place, profile=profile)
+    source = place.source
     rules = options.tolerances
-    rtol, atol = _number(table, "rtol", source), _number(table, "atol", source)
-    if rtol is not None or atol is not None or "elementwise" in table:
+    if any(key in table for key in ("rtol", "atol", "elementwise")):
         rules.default = Tolerance(
-            rtol if rtol is not None else rules.default.rtol,
-            atol if atol is not None else rules.default.atol,
+            float(table.get("rtol", rules.default.rtol)), float(table.get("atol", rules.default.atol)),
             bool(table.get("elementwise", rules.default.elementwise)),
         )
         rules.default_source = source
     for pattern, spec in table.get("fields", {}).items():
-        where = f"{source} [fields.{pattern}]"
         rules.rules.append(FieldRule(
-            pattern, _number(spec, "rtol", where), _number(spec, "atol", where),
-            spec.get("elementwise"), source=source,
+            pattern, _float(spec.get("rtol")), _float(spec.get("atol")), spec.get("elementwise"), source=source,
         ))
-    for cand_name, ref_name in table.get("aliases", {}).items():
-        options.aliases[cand_name] = ref_name
+    options.aliases.update(table.get("aliases", {}))
+    options.families.update(table.get("family", {}))
     for pattern, spec in table.get("units", {}).items():
         options.units.append(UnitRule(pattern, spec.get("ref"), spec.get("cand"), source=source))
-    tags = table.get("optional_tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise TraceDiffError(f"{source}: optional_tags must be a list of tag names")
-    options.optional_tags.extend(tags)
-    _validate_units(options, source)
-    waivers = table.get("waive", [])
-    if not isinstance(waivers, list) or not all(isinstance(w, dict) for w in waivers):
-        raise TraceDiffError(f"{source}: waive must be a list of tables ([[waive]] entries)")
-    for n, spec in enumerate(waivers):
-        where = f"{source} waive[{n}]"
-        if not isinstance(spec.get("field"), str) or not spec.get("reason"):
-            raise TraceDiffError(f"{where}: a waiver needs a 'field' (text) and a 'reason'")
+    options.optional_tags.extend(table.get("optional_tags", []))
+    for spec in table.get("waive", []):
         options.waivers.append(Waiver(
             field=spec["field"], reason=spec["reason"], occurrence=spec.get("occurrence"),
-            until=_date(spec.get("until"), where), when_ref_equals=spec.get("when_ref_equals"),
+            until=_date(spec.get("until")), when_ref_equals=spec.get("when_ref_equals"),
             when_cand_equals=spec.get("when_cand_equals"),
-            source=source,
+            when_cand_fields=tuple(spec.get("when_cand_fields", {}).items()), source=source,
         ))
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def load_options(
@@ -166,19 +168,21 @@ def load_options(
     """Options from profile and config; returns them with the sources used (for reports)."""
     options = CompareOptions(tolerances=ToleranceRules())
     sources: list[str] = []
-    project: tuple[Path, dict[str, Any]] | None = None
+    project: ConfigFile | None = None
     if config is not None:
-        project = (config, read_config_file(config))
+        project = read_config_file(config)
     elif use_project_config:
         project = find_config(search_from)
-    profile_name = profile or (project[1].get("profile") if project else None)
-    if profile_name:
-        apply_table(options, load_profile(profile_name), f"profile {profile_name}")
+    profile_name = profile or (project.table.get("profile") if project else None)
+    if profile_name is not None:
+        if profile_name not in profile_names():
+            where = project.path if project and not profile else None
+            raise TraceDiffError(f"unknown profile {profile_name!r} (known: {', '.join(profile_names())})", where)
+        apply_table(options, load_profile(profile_name), Place(f"profile {profile_name}"), profile=True)
         sources.append(f"profile {profile_name}")
     if project:
-        table = {k: v for k, v in project[1].items() if k != "profile"}
-        apply_table(options, table, str(project[0]))
-        sources.append(str(project[0]))
+        apply_table(options, project.table, project.place)
+        sources.append(str(project.path))
     return options, sources
 
 

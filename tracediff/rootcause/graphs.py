@@ -19,13 +19,13 @@ def load_graph(*, config: Path | None = None, profile: str | None = None, use_pr
     """The graph for these config sources (the same arguments as the comparison options take)."""
     project = None
     if config is not None:
-        project = (config, read_config_file(config))
+        project = read_config_file(config)
     elif use_project_config:
         project = find_config(search_from)
-    if project is not None and "graph" in project[1]:
-        table = project[1]["graph"]
+    if project is not None and "graph" in project.table:
+        table = project.table["graph"]
         if not isinstance(table, dict):
-            raise TraceDiffError("[tool.tracediff.graph] must be a table of FIELD = [\"INPUT\", ...]", project[0])
-        return graph_from_table(table, source=f"{project[0]} [graph]")
-    name = profile or (project[1].get("profile") if project else None)
+            raise TraceDiffError("[tool.tracediff.graph] must be a table of FIELD = [\"INPUT\", ...]", project.path)
+        return graph_from_table(table, source=f"{project.path} [graph]")
+    name = profile or (project.table.get("profile") if project else None)
     return SHIPPED_GRAPHS.get(name) if name else None
