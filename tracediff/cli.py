@@ -195,8 +195,10 @@ def compare(
         graph = load_graph(config=config, profile=profile, use_project_config=not no_config)
         width, colored = _terminal(color, output)
         view = {"show_all": show_all, "diverged_only": diverged_only, "hints": hints}
+        result.ref_path, result.cand_path = reference, candidate  # name the logs as the user did
         # stage replay and the self-check read the logs again: render while a spooled stdin exists
-        text = render_quiet(result) if quiet else render_report(result, fmt.value, graph, width=width, color=colored, **view)
+        text = render_quiet(result) if quiet else render_report(
+            result, fmt.value, graph, read_paths=(ref_path, cand_path), width=width, color=colored, **view)
     _emit(text, output)
     if append is not None:
         append_report(append, dated_entry(render_markdown(result, **view)))

@@ -16,7 +16,7 @@ from tracediff.report.text import headline
 from tracediff.report.values import fmt_error, fmt_value
 
 
-#: characters XML 1.0 cannot hold even escaped: C0 controls but tab/newline/return, lone surrogates, U+FFFE/F
+#: characters XML 1.0 cannot hold even escaped: ASCII control characters but tab/newline/return, lone surrogates, U+FFFE/F
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

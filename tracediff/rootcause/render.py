@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -33,7 +34,7 @@ def render_causes(analysis: Analysis, *, width: int = 200, color: bool = False) 
     """The root-cause headline and the diverged rows grouped under their primary root."""
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, color_system="auto" if color else None)
-    console.print(analysis.headline(), markup=False, highlight=False)
+    console.print(analysis.headline(), markup=False, highlight=False, soft_wrap=True)  # one line: greppable
     table = Table(show_lines=False, expand=False)
     for name in ("cause", "field", "ref line", "reference", "candidate", "rel err", "classified as"):
         table.add_column(name, overflow="fold")
@@ -77,11 +78,13 @@ class Extras:
     skipped: str = ""
 
     @classmethod
-    def of(cls, comparison: Comparison, analysis: Analysis) -> "Extras":
+    def of(cls, comparison: Comparison, analysis: Analysis, paths: tuple[Path, Path] | None = None) -> "Extras":
+        """``paths``: where the logs can be read again (a spooled standard input), if not their names."""
         lines = comparison.ref_lines + comparison.cand_lines
         if lines > MAX_REPLAY_LINES:
             return cls([], [], f"stage replay and self-check skipped: {lines} lines (run tracediff check on each log)")
-        sides = (read_values(comparison.ref_path), read_values(comparison.cand_path))
+        ref_path, cand_path = paths or (comparison.ref_path, comparison.cand_path)
+        sides = (read_values(ref_path), read_values(cand_path))
         return cls(replay_stages(comparison, analysis, sides), self_check_hints(sides))
 
     def lines(self) -> list[str]:
@@ -106,9 +109,10 @@ def annotate_json(document: dict, comparison: Comparison, analysis: Analysis, ex
     return document
 
 
-def render_report(comparison: Comparison, fmt: str, graph: Graph | None, **options: object) -> str:
+def render_report(comparison: Comparison, fmt: str, graph: Graph | None, *,
+                  read_paths: tuple[Path, Path] | None = None, **options: object) -> str:
     """The report in ``fmt`` (``table``, ``json``, ``markdown``, ``junit`` or ``html``), with root causes
-    when ``graph`` is given and the comparison diverged."""
+    when ``graph`` is given and the comparison diverged (``read_paths``: see :meth:`Extras.of`)."""
     if fmt == "html":
         from tracediff.report.html import render_html
 
@@ -119,7 +123,7 @@ def render_report(comparison: Comparison, fmt: str, graph: Graph | None, **optio
     analysis = root_causes(comparison, graph)
     if fmt not in ("json", "table") or not analysis.causes:
         return text
-    extras = Extras.of(comparison, analysis)
+    extras = Extras.of(comparison, analysis, read_paths)
     if fmt == "json":
         document = annotate_json(json.loads(text), comparison, analysis, extras)
         return json.dumps(document, indent=2, ensure_ascii=False)
