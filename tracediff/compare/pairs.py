@@ -9,7 +9,7 @@ import numpy as np
 from tracediff.compare.judge import judge_elements
 from tracediff.compare.rules import KeyRules
 from tracediff.trace.log import Batch
-from tracediff.trace.parser import segment_indices
+from tracediff.trace.segments import segment_indices
 from tracediff.trace.units import conversion_factor
 from tracediff.trace.values import KINDS, NAMED, TEXT
 

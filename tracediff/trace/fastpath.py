@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tracediff.trace.segments import segment_indices
+
 _TAGS = {5: "TRACE", 7: "TRACE_C", 8: "TRACE_PY"}
 # byte classes, one table lookup per chunk
 _NUMBER, _NON_INTEGRAL = 1, 2
@@ -52,8 +54,6 @@ class FastLines:
 
     def subset(self, keep: np.ndarray) -> "FastLines":
         """Only the records where ``keep`` is true (the others return to the general path)."""
-        from tracediff.trace.parser import segment_indices
-
         offset = np.zeros(len(self.count), dtype=np.int64)
         np.cumsum(self.count[:-1], out=offset[1:])
         is_fast = self.is_fast.copy()

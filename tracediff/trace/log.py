@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from tracediff.trace.record import Record
+from tracediff.trace.segments import segment_indices
 from tracediff.trace.values import KINDS, ParsedValue
 
 KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -93,8 +94,6 @@ class Batch:
 
     def take(self, idx: np.ndarray) -> "Batch":
         """The records at positions ``idx`` (in that order), as a new batch."""
-        from tracediff.trace.parser import segment_indices
-
         where = {int(old): new for new, old in enumerate(idx.tolist())} if self.extras else {}
         return Batch(
             **{name: getattr(self, name)[idx] for name in Batch.COLUMNS},
@@ -170,10 +169,6 @@ class TraceLog(Batch):
     @property
     def path(self) -> Path | None:
         return self.info.path if self.info else None
-
-    def numbers(self, i: int) -> np.ndarray:
-        start = int(self.offset[i])
-        return self.values[start:start + int(self.count[i])]
 
     def field_name(self, i: int) -> str:
         return self.keys.fields[int(self.key[i])]

@@ -23,6 +23,7 @@ from tracediff.errors import TraceDiffError
 from tracediff.trace.dialects import find_bodies, split_fields
 from tracediff.trace.fastpath import FastLines, find_fast_lines, lines_with_trace, name_codes, tag_name
 from tracediff.trace.log import KIND_CODE, Batch, KeyTable, LogInfo, TraceLog
+from tracediff.trace.segments import cumcount, segment_indices
 from tracediff.trace.values import MATRIX, NAMED, TEXT, ParsedValue, parse_value
 
 CHUNK_BYTES = 1 << 19
@@ -174,16 +175,6 @@ class _Chunker:
         return Batch(occurrence=occurrence, extras=extras, **columns)
 
 
-def segment_indices(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Indices ``starts[i] .. starts[i] + counts[i] - 1`` for every i, concatenated."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    ends = np.cumsum(counts)
-    shift = np.repeat(starts - (ends - counts), counts)
-    return np.arange(total) + shift
-
-
 def _to_float64(tokens: list[str]) -> np.ndarray:
     """Bulk string -> float64; a chunk with a malformed token is redone one by one."""
     if not tokens:
@@ -199,20 +190,6 @@ def _float_or_nan(token: str) -> float:
         return float(token)
     except ValueError:
         return float("nan")
-
-
-def cumcount(key: np.ndarray) -> np.ndarray:
-    """For each position, how many earlier positions hold the same key."""
-    n = len(key)
-    if n == 0:
-        return np.empty(0, dtype=np.int64)
-    order = np.argsort(key, kind="stable")
-    sorted_keys = key[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    group_start = np.repeat(starts, np.diff(np.r_[starts, n]))
-    out = np.empty(n, dtype=np.int64)
-    out[order] = np.arange(n) - group_start
-    return out
 
 
 def _check_readable(path: Path) -> None:

@@ -50,14 +50,6 @@ class ParsedValue:
     unit: str | None = None
     integral: bool = False  # every number printed as an integer: compared exactly
 
-    def exact_integers(self) -> tuple[int, ...] | None:
-        """The integers of an integral value, exactly (None for other values)."""
-        if not self.integral:
-            return None
-        if self.text is not None:
-            return tuple(int(t) for t in self.text.split())
-        return tuple(int(x) for x in self.numbers)
-
 
 def _numbers(tokens: list[str]) -> list[float] | None:
     if not tokens or not all(_NUMBER_RE.match(t) for t in tokens):
