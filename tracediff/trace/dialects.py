@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import regex
 
 from tracediff.trace.units import canonical_unit
-from tracediff.trace.values import TEXT, parse_value
+from tracediff.trace.values import TEXT, ParsedValue, parse_value
 
 # A tag starts at a word boundary: TRACE, TRACE_C, TRACE_PY_PHI, TRACE_C_SOURCE2, ...
 # followed by ':' or by a space and then a body.  An optional " <int>:" index follows
@@ -104,35 +104,39 @@ def _is_narrative(text: str) -> bool:
     )
 
 
-def split_fields(text: str) -> list[tuple[str, str, str | None]]:
-    """A body's ``(field, value text, unit from the key)`` triples; [] for narrative."""
+def split_fields(text: str, family: str = "TRACE") -> list[tuple[str, str, str | None, bool]]:
+    """A body's ``(field, value text, unit from the key, optional)``; [] for narrative."""
+    return [(name, value, unit, optional) for name, value, unit, optional in _fields(text)]
+
+
+def _fields(text: str) -> list[tuple[str, str, str | None, bool]]:
     if _is_narrative(text):
         # a header may still carry values: "Copying vectors to a0 (phi=0 mosaic=0 reference):"
-        return [(m["key"], m["value"], None) for m in _EMBEDDED_PAIR_RE.finditer(text)]
+        return [(m["key"], m["value"], None, True) for m in _EMBEDDED_PAIR_RE.finditer(text)]
     stripped = text.strip()
     if not text.startswith((" ", "\t")) or "=" in stripped.split(None, 1)[0]:
         pairs = _all_pairs(stripped)
         if pairs is not None:
-            return [(key, value, None) for key, value in pairs if key and value]
+            return [(key, value, None, False) for key, value in pairs if key and value]
     if " = " in stripped:
         return _equals_chain(stripped)
     parts = stripped.split(None, 1)
     word, rest = parts[0], (parts[1].strip() if len(parts) > 1 else "")
     if "=" in word and not rest:
         key, _, value = word.partition("=")  # index-as-key: "[0,1,3]=105.41"
-        return [(key, value, None)] if key and value else []
+        return [(key, value, None, False)] if key and value else []
     if _VALUE_START_RE.match(stripped):
-        return [("value", stripped, None)]  # a bare value: "TRACE_PY_H_COORDS: [1, 2, 3]"
+        return [("value", stripped, None, False)]  # a bare value: "TRACE_PY_H_COORDS: [1, 2, 3]"
     word = word.rstrip(":=")
     if not rest or not word:
         return []
     unit_match = _LEADING_UNIT_RE.match(rest)  # "Airpath (m) 0.5": the unit stands in the key
     if unit_match and canonical_unit(unit_match["unit"]):
-        return [(word, rest[unit_match.end():], canonical_unit(unit_match["unit"]))]
-    return [(word, rest, None)]
+        return [(word, rest[unit_match.end():], canonical_unit(unit_match["unit"]), False)]
+    return [(word, rest, None, False)]
 
 
-def _equals_chain(text: str) -> list[tuple[str, str, str | None]]:
+def _equals_chain(text: str) -> list[tuple[str, str, str | None, bool]]:
     """``key = v``, ``key = expr = v``, ``a = [..] |a| = 100 Angstroms``, ``V = 1, W = 2``.
 
     Each `` = `` separates a key from a value whose last word is the next key; a
@@ -152,10 +156,32 @@ def _equals_chain(text: str) -> list[tuple[str, str, str | None]]:
             value = value.rstrip(" ,")
         if value and parse_value(value).kind != TEXT:
             name, unit = _key_and_unit(key)
-            fields.append((name, value, unit))
+            fields.append((name, value, unit, False))
             if next_key is not None:
                 key = next_key
         elif next_key is None and value:
             name, unit = _key_and_unit(key)
-            fields.append((name, value, unit))
+            fields.append((name, value, unit, False))
+    return fields
+
+
+@dataclass(frozen=True, slots=True)
+class LineField:
+    """One field of a trace line as the dialect rules read it."""
+
+    tag: str
+    family: str
+    name: str
+    value: ParsedValue
+    unit: str | None  # printed after the value or inside the key
+    optional: bool  # prose: a narrative header's or a description's key=value
+
+
+def read_line(line: str) -> list[LineField]:
+    """Every field of one line, by the dialect rules (the general path of the parser)."""
+    fields = []
+    for body in find_bodies(line):
+        for name, text, key_unit, optional in split_fields(body.text, body.family):
+            value = parse_value(text)
+            fields.append(LineField(body.tag, body.family, name, value, value.unit or key_unit, optional))
     return fields

@@ -20,6 +20,7 @@ printed unit after the value (``(m)``, ``m``, ``Å^-1``, ``Angstroms``) is split
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import regex
@@ -49,6 +50,7 @@ class ParsedValue:
     text: str | None = None  # the text of a text value; the digits of integers beyond 2**53
     unit: str | None = None
     integral: bool = False  # every number printed as an integer: compared exactly
+    printed: str | None = None  # the printed numbers, kept where one overflows a double (1e999)
 
 
 def _numbers(tokens: list[str]) -> list[float] | None:
@@ -125,9 +127,12 @@ def parse_value(raw: str) -> ParsedValue:
         integral = all(_INT_RE.match(t) for t in tokens)
         # integers a double cannot hold exactly keep their digits, to compare exactly
         exact = " ".join(str(int(t)) for t in tokens) if integral and any(abs(x) >= 2**53 for x in numbers) else None
+        printed = " ".join(tokens) if any(math.isinf(x) and "n" not in t.lower() for x, t in zip(numbers, tokens)) else None
         if len(numbers) == 1 and _bracketed(text) is None:
-            return ParsedValue(INT if integral else SCALAR, tuple(numbers), (), text=exact, unit=unit, integral=integral)
-        return ParsedValue(VECTOR, tuple(numbers), (len(numbers),), text=exact, unit=unit, integral=integral)
+            return ParsedValue(INT if integral else SCALAR, tuple(numbers), (), text=exact, unit=unit,
+                               integral=integral, printed=printed)
+        return ParsedValue(VECTOR, tuple(numbers), (len(numbers),), text=exact, unit=unit, integral=integral,
+                           printed=printed)
     for reader in (_matrix, _named):
         value = reader(text)
         if value is not None:
