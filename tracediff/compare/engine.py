@@ -230,6 +230,8 @@ class _Stream:
             strict=self.options.strict, ref_lines=self.ref_info.lines_read,
             cand_lines=self.cand_info.lines_read, required_missing=required_missing,
         )
+        if self.ref_info.ends_mid_line:
+            comparison.notes.append(f"{self.ref_info.path}: the reference ends mid-line (no final newline): is it complete?")
         if self.cand_info.ends_mid_line:
             comparison.cand_truncated = True
             comparison.notes.append(f"{self.cand_info.path}: ends mid-line (no final newline): was the run cut short?")

@@ -11,7 +11,6 @@ as soon as the consumer does, also on errors.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 import stat
@@ -26,7 +25,7 @@ from tracediff.trace.log import Batch, KeyTable, LogInfo
 from tracediff.trace.parser import iter_batches
 from tracediff.trace.sources import is_stdin
 
-_INFO_FIELDS = ("lines_read", "skipped", "chars", "ends_mid_line", "binary", "notes")
+_INFO_FIELDS = ("lines_read", "skipped", "chars", "ends_mid_line", "binary")
 PROCESS_THRESHOLD = 8 << 20  # bytes: below this a reader process costs more than it saves
 
 
@@ -34,6 +33,8 @@ def read_concurrently(path: str | Path, keys: KeyTable, info: LogInfo, aliases: 
     """The batches of ``path``, parsed ahead of the consumer (a process for large files)."""
     if not _worth_a_process(path):
         return iter_batches(path, keys, info, aliases=aliases)
+    import multiprocessing  # only large files need it
+
     if "fork" in multiprocessing.get_all_start_methods():
         return _from_process(path, keys, info, aliases)
     return prefetch(iter_batches(path, keys, info, aliases=aliases))
@@ -68,6 +69,8 @@ def _child(path: str, aliases: dict[str, str], conn) -> None:  # type: ignore[no
 
 
 def _from_process(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict[str, str]) -> Iterator[Batch]:
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(str(path), aliases, send), daemon=True, name="tracediff-reader")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracediff.trace.segments import segment_indices
+from tracediff.trace.values import NUMBER
 
 # token classes, written into skeletons in place of the token
 INT_TOKEN, FLOAT_TOKEN, BIG_TOKEN = 1, 2, 3
@@ -49,7 +50,7 @@ def _class_table() -> np.ndarray:
     return table
 
 
-_NUMBER_RE = re.compile(r"[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|(?i:nan|inf(?:inity)?))\Z")
+_NUMBER_RE = re.compile(rf"{NUMBER}\Z")
 _CLASS_TABLE = _class_table().tobytes()  # for bytes.translate, faster than np.take
 _LOWER = bytes(range(256)).translate(bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"))
 

@@ -64,7 +64,6 @@ class LogInfo:
     tags: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     binary: bool = False  # the first block holds NUL bytes
-    notes: list[str] = field(default_factory=list)  # what a reader should know about the file
 
 
 @dataclass

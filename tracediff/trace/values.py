@@ -23,19 +23,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import regex
+import re
 
 from tracediff.trace.units import canonical_unit
 
 SCALAR, INT, VECTOR, MATRIX, NAMED, TEXT = "scalar", "int", "vector", "matrix", "named", "text"
 KINDS = (SCALAR, INT, VECTOR, MATRIX, NAMED, TEXT)
 
-NUMBER = r"[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|(?i:nan|inf(?:inity)?))"
-_NUMBER_RE = regex.compile(rf"^{NUMBER}$")
-_INT_RE = regex.compile(r"^[-+]?\d+$")
-_SPLIT_RE = regex.compile(r"[\s,]+")
-_NAMED_RE = regex.compile(
-    r"(?P<name>[A-Za-z_|][\w|]*)\s*[:=]\s*(?P<value>\[[^\]]*\]|\([^)]*\)|\S+)"
+# possessive quantifiers: no backtracking, so a 30,000-digit word costs linear time
+NUMBER = r"[-+]?(?:(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][-+]?\d++)?|(?i:nan|inf(?:inity)?))"
+_NUMBER_RE = re.compile(rf"^{NUMBER}$")
+_INT_RE = re.compile(r"^[-+]?\d+$")
+_SPLIT_RE = re.compile(r"[\s,]+")
+_NAMED_RE = re.compile(
+    r"(?<![\w|])(?P<name>[A-Za-z_|][\w|]*+)\s*+[:=]\s*+(?P<value>\[[^\]]*+\]|\([^)]*+\)|\S++)"
 )
 
 
