@@ -14,6 +14,7 @@ from tracediff.trace.units import conversion_factor
 from tracediff.trace.values import KINDS, NAMED, TEXT
 
 _TEXT = KINDS.index(TEXT)
+_NAMED = KINDS.index(NAMED)
 
 
 @dataclass
@@ -83,9 +84,10 @@ def judge_pairs(
     notes: dict[int, str] = {}
     comparable = (ref.count[ri] == cand.count[ci]) & (ref.kind[ri] != _TEXT) & (cand.kind[ci] != _TEXT)
     united = (ref.unit[ri] >= 0) & (cand.unit[ci] >= 0) & bool(ref_units) & bool(cand_units)
-    special = np.flatnonzero(
-        ~comparable | np.isin(ri, list(ref.extras)) | np.isin(ci, list(cand.extras)) | united
-    ) if (ref.extras or cand.extras or not comparable.all() or united.any()) else np.empty(0, np.int64)
+    structures: dict = {}
+    (ref_structure, ref_text), (cand_structure, cand_text) = ref.structure(structures), cand.structure(structures)
+    looked_at = (ref_structure[ri] != cand_structure[ci]) | ref_text[ri] | cand_text[ci]
+    special = np.flatnonzero(~comparable | looked_at | united)
     for p in special.tolist():
         i, j = int(ri[p]), int(ci[p])
         note = _structure_note(ref, cand, i, j)
@@ -126,13 +128,10 @@ def judge_pairs(
         keys = ref.key[r]
         a = ref.values[segment_indices(ref.offset[r], counts)] * np.repeat(rules.ref_factor[keys], counts)
         b = cand.values[segment_indices(cand.offset[c], counts)] * np.repeat(rules.cand_factor[keys], counts)
-        named = np.zeros(len(idx), bool)
-        if ref.extras:
-            for q in np.flatnonzero(np.isin(r, list(ref.extras))).tolist():
+        named = ref.kind[r] == _NAMED
+        if rules.sub_units:
+            for q in np.flatnonzero(named & np.isin(keys, list(rules.sub_units))).tolist():
                 extra = ref.extras[int(r[q])]
-                if extra.kind != NAMED:
-                    continue
-                named[q] = True
                 k = int(keys[q])
                 if k in rules.sub_units:
                     lo, hi = starts[q], starts[q] + counts[q]

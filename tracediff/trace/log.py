@@ -108,6 +108,16 @@ class Batch:
         """The records that carry structure (matrix, named, text, exact digits), by position."""
         return StructuredValues(self)
 
+    def structure(self, table: dict[ParsedValue, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per record: an id of its structure (kind, shape, sub-names, unit, text) and whether it holds text.
+
+        Ids come from ``table``, shared by the batches being compared, so two records
+        have the same structure exactly when their ids are equal (-1: a plain value).
+        """
+        ids = np.array([table.setdefault(t, len(table)) for t in self.layouts] + [-1], dtype=np.int64)
+        text = np.array([t.text is not None for t in self.layouts] + [False], dtype=bool)
+        return ids[self.layout], text[self.layout]
+
     def is_optional(self) -> np.ndarray:
         """Per record: prose that only counts when both sides print it."""
         return self.optional if self.optional is not None else np.zeros(len(self), dtype=bool)

@@ -33,7 +33,7 @@ from tracediff.trace.segments import cumcount
 from tracediff.trace.sources import STDIN, UTF16_MESSAGE, is_stdin, looks_utf16, open_log
 from tracediff.trace.values import ParsedValue
 
-CHUNK_BYTES = 1 << 19
+CHUNK_BYTES = 1 << 17
 MAX_SKELETON = 4096  # longer lines are read one by one: their skeletons are not worth keeping
 MAX_RECIPES = 50_000  # beyond this many skeletons the recipes start afresh (bounded memory)
 _NOT_KNOWN, _GENERAL = -2, -1
@@ -91,20 +91,23 @@ class _Chunker:
         forced[ends - starts > MAX_SKELETON] = True
         overflow = np.isinf(tokens.values) & ~tokens.special  # 1e999: its printed text is kept
         forced[token_line[overflow]] = True
-        known = self.skeleton_recipe
         self.read_now: dict[int, list[LineField]] = {}  # lines of this chunk the rules have read
-        out = []
-        for i, is_forced in zip(traced.tolist(), forced[traced].tolist()):
-            if is_forced:
-                out.append(_GENERAL)
-                continue
-            shape = skeleton[i]
+        out = np.full(len(traced), _GENERAL, dtype=np.int64)
+        candidates = np.flatnonzero(~forced[traced])
+        if len(candidates) == 0:
+            return out
+        first, group = skeleton.groups(traced[candidates])
+        known = self.skeleton_recipe
+        recipe_of_group = np.empty(len(first), dtype=np.int64)
+        for g, i in enumerate(first.tolist()):  # one dictionary look-up per distinct skeleton
+            shape = skeleton.of(i)
             found = known.get(shape, _NOT_KNOWN)
             if found == _NOT_KNOWN:
                 lo, hi = np.searchsorted(token_line, [i, i + 1])
                 found = known[shape] = self._new_recipe(i, data[starts[i]:ends[i]], shape, tokens.values[lo:hi])
-            out.append(found)
-        return np.array(out, dtype=np.int64)
+            recipe_of_group[g] = found
+        out[candidates] = recipe_of_group[group]
+        return out
 
     def _new_recipe(self, i: int, line: bytes, shape: bytes, numbers: np.ndarray) -> int:
         """The recipe of a skeleton from its line ``i``, or -1 when it is not reusable."""
