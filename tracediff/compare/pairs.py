@@ -87,7 +87,11 @@ def judge_pairs(
     structures: dict = {}
     (ref_structure, ref_text), (cand_structure, cand_text) = ref.structure(structures), cand.structure(structures)
     looked_at = (ref_structure[ri] != cand_structure[ci]) | ref_text[ri] | cand_text[ci]
-    special = np.flatnonzero(~comparable | looked_at | united)
+    unit_differs = united.copy()
+    if united.any():
+        unit_differs[united] = (np.asarray(ref_units, dtype=object)[ref.unit[ri[united]]]
+                                != np.asarray(cand_units, dtype=object)[cand.unit[ci[united]]])
+    special = np.flatnonzero(~comparable | looked_at | unit_differs)
     for p in special.tolist():
         i, j = int(ri[p]), int(ci[p])
         note = _structure_note(ref, cand, i, j)

@@ -124,10 +124,14 @@ class Batch:
 
     def take(self, idx: np.ndarray) -> "Batch":
         """The records at positions ``idx`` (in that order), as a new batch."""
+        columns = {name: getattr(self, name)[idx] for name in Batch.COLUMNS}
+        layout = columns["layout"]
+        used = np.unique(layout[layout >= 0])  # keep only the templates still referred to
+        columns["layout"] = np.where(layout >= 0, np.searchsorted(used, layout), -1).astype(np.int32)
         return Batch(
-            **{name: getattr(self, name)[idx] for name in Batch.COLUMNS},
-            values=self.values[segment_indices(self.offset[idx], self.count[idx].astype(np.int64))],
-            layouts=self.layouts, optional=None if self.optional is None else self.optional[idx],
+            **columns, values=self.values[segment_indices(self.offset[idx], self.count[idx].astype(np.int64))],
+            layouts=[self.layouts[u] for u in used.tolist()],
+            optional=None if self.optional is None else self.optional[idx],
         )
 
     @staticmethod
