@@ -51,8 +51,9 @@ while p.poll() is None:
     time.sleep(0.01)
 out, err = p.communicate()
 wall = time.perf_counter() - t
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "rss_kib": rss, "tree_kib": peak_tree, "rc": p.returncode,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+print(json.dumps({"wall": wall, "cpu": cpu, "rss_kib": rss, "tree_kib": peak_tree, "rc": p.returncode,
                   "out": out.decode(errors="replace")[-4000:]}))
 """
 
@@ -74,7 +75,7 @@ def generate(folder: Path, lines: int, seed: int = 2026) -> tuple[Path, Path, in
 
 
 def measure(command: list[str]) -> dict:
-    """Wall time and peak RSS of ``command``, measured in a fresh process."""
+    """Wall time, CPU time (all its processes) and peak memory of ``command``, in a fresh process."""
     out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 

@@ -137,13 +137,6 @@ def _count_occurrences(counts: np.ndarray, batch: Batch | None, n_keys: int) -> 
     return counts
 
 
-def _prose(batch: Batch) -> np.ndarray:
-    """Per record: parsed from prose (a narrative header's or a description's ``key=value``), which
-    the candidate need not print.  The parser's ``optional`` column; None there means no record is."""
-    flags = getattr(batch, "optional", None)
-    return np.zeros(len(batch), bool) if flags is None else np.asarray(flags, bool)
-
-
 def _value(batch: Batch, i: int, offset: np.ndarray, info: LogInfo) -> ParsedValue:
     return value_at(batch, i, offset, info.units)
 
@@ -298,7 +291,7 @@ class _Stream:
         ref = self.pending_ref.batch if not self.stopped_early else Batch.empty()
         offset = ref.offset
         optional_tags = [t for t, name in enumerate(self.ref_info.tags) if name in self.options.optional_tags]
-        optional = np.isin(ref.tag, optional_tags) | _prose(ref)
+        optional = np.isin(ref.tag, optional_tags) | ref.is_optional()  # prose the parser flagged
         for i in np.flatnonzero(self.rules.selected[ref.key]).tolist():
             row = self._row(ref, None, i, -1, offset, None)
             row.status = Status.MISSING_OPTIONAL if optional[i] else Status.MISSING_REQUIRED
@@ -358,6 +351,8 @@ class _Stream:
             cand_lines=self.cand_info.lines_read, required_missing=len(missing),
             first_missing=missing[0] if missing else None, missing=summarise_missing(missing), notes=notes,
         )
+        if self.ref_info.ends_mid_line:
+            comparison.notes.append(f"{self.ref_info.path}: the reference ends mid-line (no final newline): is it complete?")
         if self.cand_info.ends_mid_line:
             comparison.cand_truncated = True
             comparison.notes.append(f"{self.cand_info.path}: ends mid-line (no final newline): was the run cut short?")

@@ -19,11 +19,12 @@ from tracediff.compare.kinds import (
 )
 from tracediff.compare.rules import KeyRules
 from tracediff.trace.log import Batch
-from tracediff.trace.parser import segment_indices
+from tracediff.trace.segments import segment_indices
 from tracediff.trace.units import conversion_factor
 from tracediff.trace.values import KINDS, NAMED, TEXT
 
 _TEXT = KINDS.index(TEXT)
+_NAMED = KINDS.index(NAMED)
 
 
 @dataclass
@@ -111,15 +112,17 @@ def _route(ref: Batch, cand: Batch, ri: np.ndarray, ci: np.ndarray, out: PairVer
     united = (ref.unit[ri] >= 0) & (cand.unit[ci] >= 0) if ref_units and cand_units else np.zeros(n, bool)
     if not (ref.extras or cand.extras or not numeric.all() or united.any()):
         return numeric, factor
-    special = ~numeric | united
-    if ref.extras:
-        special |= np.isin(ri, list(ref.extras))
-    if cand.extras:
-        special |= np.isin(ci, list(cand.extras))
+    if united.any():  # only units that differ need a factor
+        united[united] = (np.asarray(ref_units, dtype=object)[ref.unit[ri[united]]]
+                          != np.asarray(cand_units, dtype=object)[cand.unit[ci[united]]])
+    # records of one value template on both sides (the same names, the same shape) are plain numbers
+    structures: dict = {}
+    (ref_structure, ref_text), (cand_structure, cand_text) = ref.structure(structures), cand.structure(structures)
+    special = ~numeric | united | (ref_structure[ri] != cand_structure[ci]) | ref_text[ri] | cand_text[ci]
     for p in np.flatnonzero(special).tolist():
         i, j = int(ri[p]), int(ci[p])
         judgement = _judge_one(ref, cand, i, j)
-        if judgement is None and united[p] and ref_units[ref.unit[i]] != cand_units[cand.unit[j]]:
+        if judgement is None and united[p]:
             f, note = _printed_factor(ref_units[ref.unit[i]], cand_units[cand.unit[j]])
             if f is None:
                 judgement = Judgement(False, note)
@@ -136,10 +139,10 @@ def _rule_factors(ref: Batch, r: np.ndarray, keys: np.ndarray, counts: np.ndarra
     """Per element, the factors the configured unit rules put on each side."""
     fa = np.repeat(rules.ref_factor[keys], counts)
     fb = np.repeat(rules.cand_factor[keys], counts)
-    if rules.sub_units and ref.extras:
-        for q in np.flatnonzero(np.isin(r, list(ref.extras))).tolist():
+    if rules.sub_units:
+        for q in np.flatnonzero((ref.kind[r] == _NAMED) & np.isin(keys, list(rules.sub_units))).tolist():
             extra, k = ref.extras[int(r[q])], int(keys[q])
-            if extra.kind == NAMED and k in rules.sub_units:
+            if k in rules.sub_units:
                 lo, hi = starts[q], starts[q] + counts[q]
                 fa[lo:hi] = rules.sub_factors(k, extra.names, "ref")
                 fb[lo:hi] = rules.sub_factors(k, extra.names, "cand")
@@ -184,10 +187,7 @@ def _judge_numeric(ref: Batch, cand: Batch, r: np.ndarray, c: np.ndarray, idx: n
     keys = ref.key[r]
     a = ref.values[segment_indices(ref.offset[r], counts)]
     b = cand.values[segment_indices(cand.offset[c], counts)] * np.repeat(printed, counts)
-    named = np.zeros(len(r), bool)
-    if ref.extras:
-        for q in np.flatnonzero(np.isin(r, list(ref.extras))).tolist():
-            named[q] = ref.extras[int(r[q])].kind == NAMED
+    named = ref.kind[r] == _NAMED
     tol = (rules.rtol[keys], rules.atol[keys], rules.elementwise[keys] | named)
     scaled = printed != 1.0
     ruled = rules.has_unit_rule(keys) & ~scaled  # units printed on both sides decide alone

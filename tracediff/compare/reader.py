@@ -1,16 +1,19 @@
-"""Read the candidate log concurrently with the reference.
+"""Read a log concurrently with the comparison.
 
-Parsing is mostly Python-level byte work that holds the GIL, so a thread barely helps;
-where ``fork`` exists the candidate is parsed in a child process that streams its
-batches through a pipe (numpy arrays pickle cheaply), and the parent turns the child's
-field ids into its own.  Elsewhere a reader thread keeps one or two batches ready.
-Either way the reader stops as soon as the consumer does, also on errors.
+Parsing holds the GIL for much of its work, so a thread barely helps; where ``fork``
+exists a large log is parsed in a child process that streams its batches through a
+pipe (column arrays and a short list of value templates, never one object per record),
+and the parent turns the child's field ids into its own.  Small logs, pipes and
+standard input are read in this process: a child would cost more than it saves.
+Elsewhere a reader thread keeps one or two batches ready.  Either way the reader stops
+as soon as the consumer does, also on errors.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import queue
+import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,25 +23,42 @@ import numpy as np
 from tracediff.errors import TraceDiffError
 from tracediff.trace.log import Batch, KeyTable, LogInfo
 from tracediff.trace.parser import iter_batches
+from tracediff.trace.sources import is_stdin
 
-_INFO_FIELDS = ("lines_read", "skipped", "chars", "ends_mid_line", "tags", "units")
+_INFO_FIELDS = ("lines_read", "skipped", "chars", "ends_mid_line", "binary")
+PROCESS_THRESHOLD = 8 << 20  # bytes: below this a reader process costs more than it saves
 
 
 def read_concurrently(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict[str, str]) -> Iterator[Batch]:
-    """The batches of ``path``, parsed ahead of the consumer (a process where possible)."""
+    """The batches of ``path``, parsed ahead of the consumer (a process for large files)."""
+    if not _worth_a_process(path):
+        return iter_batches(path, keys, info, aliases=aliases)
+    import multiprocessing  # only large files need it
+
     if "fork" in multiprocessing.get_all_start_methods():
         return _from_process(path, keys, info, aliases)
     return prefetch(iter_batches(path, keys, info, aliases=aliases))
 
 
+def _worth_a_process(path: str | Path) -> bool:
+    if is_stdin(path):
+        return False
+    try:
+        status = os.stat(path)
+    except OSError:
+        return False  # the parser names the problem
+    return stat.S_ISREG(status.st_mode) and status.st_size >= PROCESS_THRESHOLD
+
+
 def _child(path: str, aliases: dict[str, str], conn) -> None:  # type: ignore[no-untyped-def]
     keys, info = KeyTable(), LogInfo(Path(path))
-    sent = 0
+    sent = tags_sent = units_sent = 0
     try:
         for batch in iter_batches(path, keys, info, aliases=aliases):
             new = list(zip(keys.families[sent:], keys.fields[sent:]))
-            sent = len(keys)
-            conn.send(("batch", new, list(info.tags), list(info.units), batch))
+            tags, units = info.tags[tags_sent:], info.units[units_sent:]
+            sent, tags_sent, units_sent = len(keys), len(info.tags), len(info.units)
+            conn.send(("batch", new, tags, units, batch))
         conn.send(("done", {name: getattr(info, name) for name in _INFO_FIELDS}))
     except TraceDiffError as exc:
         conn.send(("error", exc.reason, None if exc.path is None else str(exc.path), exc.line))
@@ -49,6 +69,8 @@ def _child(path: str, aliases: dict[str, str], conn) -> None:  # type: ignore[no
 
 
 def _from_process(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict[str, str]) -> Iterator[Batch]:
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(str(path), aliases, send), daemon=True, name="tracediff-reader")
@@ -66,7 +88,8 @@ def _from_process(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict
                 _, new, tags, units, batch = message
                 if new:
                     remap = np.concatenate([remap, np.array([keys.id(f, n) for f, n in new], dtype=np.int32)])
-                info.tags, info.units = tags, units
+                info.tags += tags
+                info.units += units
                 batch.key = remap[batch.key] if len(batch) else batch.key
                 yield batch
             elif kind == "done":

@@ -1,239 +1,258 @@
-"""The vectorised fast path of the parser: common trace lines recognised with numpy.
+"""The bulk path of the parser: number tokens and line skeletons of a whole chunk, with numpy.
 
-Almost every line of a long trace has one of three shapes::
+A line's *skeleton* is its text with every number token replaced by one byte naming the
+token's class (integer, other number, integer too long for a double).  Two lines with
+the same skeleton differ only in their numbers, so the dialect rules parse them the same
+way: the parser runs those rules once per skeleton (see :mod:`tracediff.trace.recipes`)
+and takes the numbers of every line from one numpy conversion of the chunk.  This works
+for every dialect at once (``TAG: name v v v``, ``name = [ a b c ]``, ``rotx:a roty:b``,
+``TAG_PHI k=v k=v``, units, comma lists) and never depends on a dialect list.
 
-    TRACE_C: name 1.5 -2 3e-10        (TAG: name values)
-    TRACE_PY:name=1.5 -2 3e-10        (TAG:name=values)
-    TRACE: name 1.5                   (the generic tag)
-
-with plain numbers separated by single spaces.  Instead of a Python loop over lines,
-this module finds such lines in a whole chunk of bytes at once (prefix tests, running
-sums of "bad" bytes over each region), so the Python work left per record is one slice
-for its name.  Any line it does not certify goes to the general path.
+A number token is a run of ``[0-9+-.eE]`` that reads as a number (``1``, ``-2.5e-3``,
+``.5``) or a ``nan``/``inf``/``infinity`` (any case, optional sign), touching no letter,
+digit, ``_``, ``.``, ``/`` or ``^`` and not followed by ``:``.  Everything else (``1-2``,
+``1e``, ``field_12``, ``m^-1``, ``TRACE_PY_SOURCE 0:``) stays literal text in the
+skeleton.  Whether a skeleton may be reused is decided by the parser, which checks that
+the dialect rules read exactly the line's tokens as its values.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-_TAGS = {5: "TRACE", 7: "TRACE_C", 8: "TRACE_PY"}
-# byte classes, one table lookup per chunk
-_NUMBER, _NON_INTEGRAL = 1, 2
-_CLASS = np.zeros(256, dtype=np.uint8)
-_CLASS[np.frombuffer(b"0123456789-+ ", np.uint8)] = _NUMBER
-_CLASS[np.frombuffer(b".eE", np.uint8)] = _NUMBER | _NON_INTEGRAL
-_CLASS_TABLE = _CLASS.tobytes()  # for bytes.translate, several times faster than np.take
-_DIGITS = np.zeros(256, dtype=bool)
-_DIGITS[np.frombuffer(b"0123456789", np.uint8)] = True
+from tracediff.trace.segments import segment_indices
+from tracediff.trace.values import NUMBER
+
+# token classes, written into skeletons in place of the token
+INT_TOKEN, FLOAT_TOKEN, BIG_TOKEN = 1, 2, 3
+PLACEHOLDERS = bytes([INT_TOKEN, FLOAT_TOKEN, BIG_TOKEN])
+BIG_DIGITS = 16  # an integer of this many digits may not fit a double exactly
+
+_DIGIT, _SIGN, _DOT, _EXP, _BOUNDARY, _PLACE, _BEFORE_COLON = 1, 2, 4, 8, 16, 32, 64
+_NUMERIC = _DIGIT | _SIGN | _DOT | _EXP
 
 
-class _Redo(Exception):
-    """Lines the fast path must hand back to the general path (by line index)."""
+def _class_table() -> np.ndarray:
+    table = np.zeros(256, dtype=np.uint8)
+    # a number touching one of these is part of a word, a path or a unit (``m^-1``, ``1/m``)
+    for byte in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789./^":
+        table[byte] |= _BOUNDARY
+    table[ord(":")] |= _BEFORE_COLON  # a number before ':' is a tag index or a time, not a value
+    table[np.frombuffer(b"0123456789", np.uint8)] |= _DIGIT
+    table[np.frombuffer(b"+-", np.uint8)] |= _SIGN
+    table[ord(".")] |= _DOT
+    table[np.frombuffer(b"eE", np.uint8)] |= _EXP
+    table[np.frombuffer(PLACEHOLDERS, np.uint8)] |= _PLACE
+    return table
 
-    def __init__(self, lines: np.ndarray) -> None:
-        self.lines = lines
+
+_NUMBER_RE = re.compile(rf"{NUMBER}\Z")
+_CLASS_TABLE = _class_table().tobytes()  # for bytes.translate, faster than np.take
+_LOWER = bytes(range(256)).translate(bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"))
 
 
 @dataclass
-class FastLines:
-    """The certified lines of a chunk: where they are, their tag, name span and numbers."""
+class Tokens:
+    """The number tokens of a chunk, in order: byte span, class, value."""
 
-    line_index: np.ndarray  # int64, index of the line within the chunk
-    tag_len: np.ndarray  # 5, 7 or 8: TRACE, TRACE_C, TRACE_PY
-    name_start: np.ndarray
-    name_end: np.ndarray
-    count: np.ndarray  # int32 numbers on the line
-    integral: np.ndarray  # bool
-    values: np.ndarray  # float64, all numbers in line order
-    is_fast: np.ndarray  # bool per line of the chunk
-
-    def subset(self, keep: np.ndarray) -> "FastLines":
-        """Only the records where ``keep`` is true (the others return to the general path)."""
-        from tracediff.trace.parser import segment_indices
-
-        offset = np.zeros(len(self.count), dtype=np.int64)
-        np.cumsum(self.count[:-1], out=offset[1:])
-        is_fast = self.is_fast.copy()
-        is_fast[self.line_index[~keep]] = False
-        return FastLines(
-            self.line_index[keep], self.tag_len[keep], self.name_start[keep], self.name_end[keep],
-            self.count[keep], self.integral[keep],
-            self.values[segment_indices(offset[keep], self.count[keep].astype(np.int64))], is_fast,
-        )
+    start: np.ndarray  # int64
+    end: np.ndarray  # int64, exclusive
+    kind: np.ndarray  # uint8: INT_TOKEN, FLOAT_TOKEN or BIG_TOKEN
+    special: np.ndarray  # bool: nan / inf spelled out
+    values: np.ndarray  # float64
 
 
-class _Counter:
-    """How many flagged bytes lie in ``[lo, hi)``: positions once, then binary searches."""
-
-    def __init__(self, flags: np.ndarray | None = None, positions: np.ndarray | None = None) -> None:
-        self.positions = np.flatnonzero(flags) if positions is None else positions
-
-    def __call__(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        return np.searchsorted(self.positions, hi) - np.searchsorted(self.positions, lo)
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of every run of True in ``mask``."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).view(np.int8)))
+    return edges[0::2], edges[1::2]
 
 
-def _next_at_or_after(positions: np.ndarray, where: np.ndarray, default: np.ndarray) -> np.ndarray:
-    k = np.searchsorted(positions, where)
-    found = k < len(positions)
-    return np.where(found, positions[np.minimum(k, max(len(positions) - 1, 0))] if len(positions) else default, default)
+MAX_TOKEN = 4096  # longer runs of number characters are no number token
 
 
-def find_fast_lines(data: bytes, starts: np.ndarray, ends: np.ndarray) -> FastLines:
-    """Certify the lines of ``data`` (line ``i`` is ``data[starts[i]:ends[i]]``)."""
+def _number_runs(cls: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of number characters standing alone: (start, end, integral); not yet checked to read as numbers."""
+    start, end = _runs((cls & _NUMERIC) != 0)
+    padded = np.concatenate([[0], cls, [0]])  # padded[k + 1] is byte k
+    alone = (
+        ((padded[start] & _BOUNDARY) == 0) & ((padded[end + 1] & (_BOUNDARY | _BEFORE_COLON)) == 0)
+        & (end - start <= MAX_TOKEN)
+    )
+    start, end = start[alone], end[alone]
+    if len(start) == 0:
+        return start, end, np.zeros(0, dtype=bool)
+    bounds = np.empty(2 * len(start), dtype=np.int64)
+    bounds[0::2], bounds[1::2] = start, end
+    marks = np.bitwise_or.reduceat(np.append(cls & (_DOT | _EXP), np.uint8(0)), bounds)
+    integral = marks[0::2] == 0
+    return start, end, integral
+
+
+def _special_tokens(data: bytes, cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``nan``, ``inf``, ``infinity`` in any case, with an optional sign: (start, end)."""
+    lower = data.translate(_LOWER)
+    if b"nan" not in lower and b"inf" not in lower:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    padded = np.concatenate([[0, 0], cls, np.zeros(9, np.uint8)])  # padded[k + 2] is byte k
+    start = np.concatenate([_find(lower, word) for word in (b"nan", b"inf", b"infinity")])
+    end = start + np.repeat([3, 3, 8], [len(_find(lower, w)) for w in (b"nan", b"inf", b"infinity")])
+    signed = (padded[start + 1] & _SIGN) != 0  # the byte before is + or -
+    before = np.where(signed, padded[start], padded[start + 1])
+    keep = ((padded[end + 2] & (_BOUNDARY | _BEFORE_COLON)) == 0) & ((before & (_BOUNDARY | _SIGN)) == 0)
+    return (start - signed)[keep], end[keep]
+
+
+def _find(data: bytes, needle: bytes) -> np.ndarray:
+    """Every position where ``needle`` starts in ``data``."""
+    n = len(data)
+    b = np.frombuffer(data + b"\0" * len(needle), dtype=np.uint8)
+    hit = b[:n] == needle[0]
+    for k, byte in enumerate(needle[1:], start=1):
+        hit &= b[k:k + n] == byte
+    return np.flatnonzero(hit)
+
+
+def find_tokens(data: bytes, line_starts: np.ndarray) -> tuple[Tokens, np.ndarray]:
+    """The number tokens of ``data``, and the lines holding bytes that look like token classes."""
+    cls = np.frombuffer(data.translate(_CLASS_TABLE), dtype=np.uint8)
+    start, end, integral = _number_runs(cls)
+    s_start, s_end = _special_tokens(data, cls)
+    special = np.zeros(len(start), bool)
+    if len(s_start):
+        order = np.argsort(np.concatenate([start, s_start]), kind="stable")
+        start = np.concatenate([start, s_start])[order]
+        end = np.concatenate([end, s_end])[order]
+        integral = np.concatenate([integral, np.zeros(len(s_start), bool)])[order]
+        special = np.concatenate([special, np.ones(len(s_start), bool)])[order]
+    values, valid = _convert(data, start, end)
+    if not valid.all():
+        start, end, integral, special, values = start[valid], end[valid], integral[valid], special[valid], values[valid]
+    digits = end - start - ((cls[start] & _SIGN) != 0)
+    kind = np.where(integral, np.where(digits >= BIG_DIGITS, BIG_TOKEN, INT_TOKEN), FLOAT_TOKEN).astype(np.uint8)
+    placeholders = np.unique(line_of(np.flatnonzero(cls & _PLACE), line_starts))
+    return Tokens(start, end, kind, special, values), placeholders
+
+
+def _convert(data: bytes, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every run as float64 and whether it reads as exactly one number.
+
+    The runs are gathered into one ``a,b,c,0`` buffer for one C-level ``fromstring``:
+    with a separator that is no whitespace, a run that is no number (``1-2``, ``1e``)
+    stops it early, and only then are the runs checked one by one.
+    """
+    if len(start) == 0:
+        return np.empty(0), np.empty(0, dtype=bool)
+    length = end - start + 1  # each run and the byte after it, which becomes the separator
+    padded = np.frombuffer(data + b",", dtype=np.uint8)
+    buffer = padded[segment_indices(start, length)]
+    buffer[np.cumsum(length) - 1] = ord(",")
     try:
-        return _certify(data, starts, ends, None)
-    except _Redo as redo:
-        return _certify(data, starts, ends, redo.lines)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # older numpy warns where newer raises
+            values = np.fromstring(buffer.tobytes() + b"0", dtype=np.float64, sep=",")  # noqa: NPY201
+        if len(values) == len(start) + 1:
+            return values[:-1], np.ones(len(start), dtype=bool)
+    except ValueError:
+        pass
+    runs = [data[s:e].decode("ascii", "replace") for s, e in zip(start.tolist(), end.tolist())]
+    valid = np.array([_NUMBER_RE.match(r) is not None for r in runs], dtype=bool)
+    return np.array([float(r) if ok else np.nan for r, ok in zip(runs, valid)], dtype=np.float64), valid
 
 
-def _certify(data: bytes, starts: np.ndarray, ends: np.ndarray, exclude: np.ndarray | None) -> FastLines:
+@dataclass
+class Skeletons:
+    """The skeletons of a chunk's lines, as one byte array with line spans, grouped."""
+
+    text: np.ndarray  # uint8: the chunk with each token replaced by its class byte
+    start: np.ndarray  # int64 per line
+    end: np.ndarray
+
+    def of(self, line: int) -> bytes:
+        return self.text[self.start[line]:self.end[line]].tobytes()
+
+    def groups(self, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lines with equal skeletons, found with numpy: ``(first, group)``.
+
+        ``first`` holds one line of each group, ``group[k]`` the group of ``lines[k]``.
+        Lines are grouped by a 64-bit polynomial hash of their skeleton and then compared
+        byte for byte with their group's first line; a line that differs (a collision)
+        gets a group of its own.
+        """
+        start, end = self.start[lines], self.end[lines]
+        hashes = _span_hashes(self.text, start, end)
+        _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
+        group = group.ravel()
+        length = end - start
+        rep = first[group]
+        same = length == length[rep]
+        if same.any():
+            idx = np.flatnonzero(same)
+            a = segment_indices(start[idx], length[idx])
+            b = segment_indices(start[rep[idx]], length[idx])
+            equal = np.ones(len(idx), dtype=bool)
+            nonempty = length[idx] > 0
+            if nonempty.any():
+                offsets = np.r_[0, np.cumsum(length[idx])[:-1]]
+                matches = (self.text[a] == self.text[b]).view(np.uint8)
+                equal[nonempty] = np.minimum.reduceat(matches, offsets[nonempty]) == 1 if len(matches) else True
+            same[idx] = equal
+        if not same.all():  # a hash collision: those lines stand alone
+            lonely = np.flatnonzero(~same)
+            group = group.copy()
+            group[lonely] = len(first) + np.arange(len(lonely))
+            first = np.concatenate([first, lonely])
+        return lines[first], group
+
+
+_HASH_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse modulo 2**64
+_powers = np.ones(1, dtype=np.uint64)
+_inverse_powers = np.ones(1, dtype=np.uint64)
+
+
+def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``base**j`` and ``base**-j`` modulo 2**64 for ``j < n``, grown on demand."""
+    global _powers, _inverse_powers
+    if len(_powers) < n:
+        size = max(n, 2 * len(_powers))
+        _powers = np.cumprod(np.r_[1, np.full(size - 1, _HASH_BASE, dtype=np.uint64)].astype(np.uint64))
+        inverse = pow(_HASH_BASE, -1, 1 << 64)
+        _inverse_powers = np.cumprod(np.r_[1, np.full(size - 1, inverse, dtype=np.uint64)].astype(np.uint64))
+    return _powers[:n], _inverse_powers[:n]
+
+
+def _span_hashes(text: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """A polynomial hash of every span ``text[start:end]``, from one prefix sum."""
+    powers, inverse = _power_tables(len(text) + 1)
+    prefix = np.zeros(len(text) + 1, dtype=np.uint64)
+    np.cumsum((text.astype(np.uint64) + np.uint64(1)) * powers[:len(text)], out=prefix[1:])
+    hashes = (prefix[end] - prefix[start]) * inverse[start]
+    return hashes ^ (end - start).astype(np.uint64)
+
+
+def skeletons(data: bytes, tokens: Tokens) -> Skeletons:
+    """The skeleton of every line of ``data``: each token replaced by its class byte."""
     b = np.frombuffer(data, dtype=np.uint8)
-    n = len(b)
-    padded = np.concatenate([b, np.zeros(16, dtype=np.uint8)])
-    length = ends - starts
-    at = lambda k: padded[starts + k]  # noqa: E731 - byte k of every line
-    traced = (length >= 8) & (at(0) == 84) & (at(1) == 82) & (at(2) == 65) & (at(3) == 67) & (at(4) == 69)
-    c_tag = (at(5) == 95) & (at(6) == 67) & (at(7) == 58)  # "_C:"
-    py_tag = (at(5) == 95) & (at(6) == 80) & (at(7) == 89) & (at(8) == 58)  # "_PY:"
-    plain_tag = at(5) == 58  # ":"
-    tag_len = np.where(c_tag, 7, np.where(py_tag, 8, np.where(plain_tag, 5, 0)))
-    candidate = traced & (tag_len > 0)
-    colon = starts + tag_len
-    spaced = padded[colon + 1] == 32
-    name_start = np.where(spaced, colon + 2, colon + 1)
-    space_positions = np.flatnonzero(b == 32)
-    keyed = candidate & ~spaced  # TAG:name=values lines need the '=' positions
-    equals = np.flatnonzero(b == 61) if keyed.any() else np.empty(0, dtype=np.int64)
-    name_end = np.where(
-        spaced,
-        _next_at_or_after(space_positions, name_start, ends),
-        _next_at_or_after(equals, name_start, ends),
-    )
-    value_start = name_end + 1
-    spaces = _Counter(positions=space_positions)
-    double_space = _Counter(positions=space_positions[:-1][np.diff(space_positions) == 1])
-    lo, hi = np.minimum(value_start, n), np.minimum(ends, n)
-    ok = (
-        candidate
-        & (name_end > name_start) & (value_start < ends)
-        & (spaces(name_start, name_end) == 0) & (name_end - name_start <= NAME_WIDTH)
-        & ~_DIGITS[padded[name_start]]
-        & (double_space(lo, np.maximum(hi - 1, lo)) == 0)
-        & (padded[value_start] != 32) & (padded[np.maximum(ends - 1, 0)] != 32)
-    )
-    if exclude is not None:
-        ok[exclude] = False
-    idx = np.flatnonzero(ok)
-    vs, ve = value_start[idx], ends[idx]
-    # per value region, with one pass each: any byte that is no number character, any '.eE'
-    cls = np.frombuffer(data.translate(_CLASS_TABLE) + b"\0", dtype=np.uint8)
-    bounds = np.empty(2 * len(idx), dtype=np.int64)
-    bounds[0::2], bounds[1::2] = vs, ve
-    if len(idx):
-        numeric = np.minimum.reduceat(cls, bounds)[0::2] > 0
-        integral = (np.bitwise_or.reduceat(cls, bounds)[0::2] & _NON_INTEGRAL) == 0
-        if not numeric.all():
-            ok[idx[~numeric]] = False
-            idx, vs, ve, integral = idx[numeric], vs[numeric], ve[numeric], integral[numeric]
-    else:
-        integral = np.zeros(0, dtype=bool)
-    count = (spaces(vs, ve) + 1).astype(np.int32)
-    # bytes inside a value region: alternate runs outside/inside, laid out by np.repeat
-    edges = np.empty(2 * len(vs) + 2, dtype=np.int64)
-    edges[0], edges[-1] = 0, n
-    edges[1:-1:2], edges[2:-1:2] = vs, ve
-    runs = np.zeros(2 * len(vs) + 1, dtype=bool)
-    runs[1::2] = True
-    inside = np.repeat(runs, np.diff(edges))
-    values = _parse_numbers(np.where(inside, b, np.uint8(32)).tobytes(), int(count.sum()))
-    if len(values) and integral.any():
-        # integers a double cannot hold exactly go to the general path, which keeps their digits
-        big = np.maximum.reduceat(np.abs(values), np.r_[0, np.cumsum(count)[:-1]]) >= 2.0**53
-        if (big & integral).any():
-            raise _Redo(idx[big & integral])
-    return FastLines(idx, tag_len[idx], name_start[idx], name_end[idx], count, integral, values, ok)
+    if len(tokens.start):
+        b = b.copy()
+        keep = np.ones(len(b), dtype=bool)
+        keep[segment_indices(tokens.start, tokens.end - tokens.start)] = False
+        keep[tokens.start] = True
+        b[tokens.start] = tokens.kind
+        b = b[keep]
+    newlines = np.flatnonzero(b == 10)
+    return Skeletons(b, np.r_[0, newlines + 1].astype(np.int64), np.r_[newlines, len(b)].astype(np.int64))
 
 
-def _parse_numbers(text: bytes, expected: int) -> np.ndarray:
-    """All whitespace-separated numbers of ``text`` as float64, in one C-level pass.
-
-    A token the byte test let through but that is no number (``1e``, ``-``) stops
-    numpy early; then ValueError sends the chunk's lines to the general path.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        values = np.fromstring(text, dtype=np.float64, sep=" ")  # noqa: NPY201 - text mode is supported
-    if len(values) != expected:
-        raise ValueError("a token is not a number")
-    return values
+def line_of(positions: np.ndarray, line_starts: np.ndarray) -> np.ndarray:
+    """The chunk line holding each byte position."""
+    return np.searchsorted(line_starts, positions, side="right") - 1
 
 
-def lines_with_trace(data: bytes, ends: np.ndarray) -> np.ndarray:
-    """Indices of the lines (``ends`` of each) containing the text ``TRACE``, vectorised."""
-    b = np.frombuffer(data, dtype=np.uint8)
-    padded = np.concatenate([b, np.zeros(5, dtype=np.uint8)])
-    t = np.flatnonzero(b == 84)
-    hit = t[(padded[t + 1] == 82) & (padded[t + 2] == 65) & (padded[t + 3] == 67) & (padded[t + 4] == 69)]
-    has = np.zeros(len(ends), dtype=bool)
-    has[np.searchsorted(ends, hit)] = True
-    return np.flatnonzero(has)
-
-
-NAME_WIDTH = 48  # a multiple of 8: names are hashed as 64-bit words
-
-
-_HASH_MULTIPLIERS = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
-     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53], dtype=np.uint64,
-)
-
-
-def _group(data: bytes, start: np.ndarray, length: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Group names of at most ``width`` bytes: a 64-bit hash per name, then exact check.
-
-    Returns ``(first, inverse)``: the position of one name of each group, and each name's
-    group.  Names whose hash collides with a different name (never seen in practice) are
-    separated by comparing their bytes.
-    """
-    padded = np.concatenate([np.frombuffer(data, dtype=np.uint8), np.zeros(width, dtype=np.uint8)])
-    cols = np.arange(width)
-    window = padded[start[:, None] + cols[None, :]]
-    window[cols[None, :] >= length[:, None]] = 0
-    words = window.view(np.uint64)
-    with np.errstate(over="ignore"):
-        hashes = (words * _HASH_MULTIPLIERS[: words.shape[1]]).sum(axis=1, dtype=np.uint64)
-    hashes ^= length.astype(np.uint64)
-    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
-    if not np.array_equal(window, window[first[inverse]]):  # a collision: group by the bytes
-        rows = np.ascontiguousarray(window).view(f"V{width}").ravel()
-        _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-        inverse = inverse.ravel()
-    return first, inverse
-
-
-def name_codes(data: bytes, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
-    """Group equal names without a Python loop per record.
-
-    Returns, for each record, an index into the list of distinct names (as bytes).  Short
-    names (most) are grouped through a narrow window; names up to NAME_WIDTH bytes through
-    a wide one.
-    """
-    length = end - start
-    codes = np.zeros(len(start), dtype=np.int64)
-    names: list[bytes] = []
-    for group in (np.flatnonzero(length <= 24), np.flatnonzero(length > 24)):
-        if len(group) == 0:
-            continue
-        width = 24 if length[group[0]] <= 24 else NAME_WIDTH
-        first, inverse = _group(data, start[group], length[group], width)
-        codes[group] = inverse + len(names)
-        names += [data[start[group[i]]:end[group[i]]] for i in first.tolist()]
-    return codes, names
-
-
-def tag_name(tag_len: int) -> str:
-    return _TAGS[tag_len]
+def lines_with(data: bytes, needle: bytes, line_starts: np.ndarray) -> np.ndarray:
+    """Indices of the lines containing ``needle``, vectorised."""
+    return np.unique(line_of(_find(data, needle), line_starts))

@@ -1,12 +1,17 @@
 """Stream a log file into trace records, column-wise.
 
-The file is read in chunks.  Lines of the common shapes (``TRACE_C: name 1 2 3`` and
-``TRACE_C:name=1 2 3`` with plain numbers) are certified for a whole chunk at once by
-:mod:`tracediff.trace.fastpath` (numpy), which also converts their numbers in one call.
-Every other line containing ``TRACE`` takes the general path through
-:mod:`tracediff.trace.dialects`.  Memory grows with the number of trace records only:
-non-trace lines are counted and dropped.
+The file is read in chunks of whole lines.  In each chunk every line holding ``TRACE``
+is reduced to its skeleton (:mod:`tracediff.trace.fastpath`): its text with the number
+tokens replaced by their class.  The dialect rules (:mod:`tracediff.trace.dialects`)
+run once per new skeleton and the result is kept as a recipe
+(:mod:`tracediff.trace.recipes`); every line of a known skeleton is then laid out with
+numpy, its numbers taken from one conversion of the whole chunk.  A recipe is only kept
+when the rules read exactly the line's number tokens, in order, as its values; lines
+whose skeleton is not reusable (a number inside a text value, an index inside a tag,
+integers beyond 2**53, numbers that overflow a double) take the general path one by
+one, and never take the other lines of their chunk with them.  Values are parsed once.
 
+Memory grows with the number of trace records only: other lines are counted and dropped.
 :func:`iter_batches` yields one :class:`~tracediff.trace.log.Batch` per chunk (the
 comparison streams both logs this way); :func:`parse_log` gathers them into a
 :class:`~tracediff.trace.log.TraceLog`.
@@ -14,19 +19,24 @@ comparison streams both logs this way); :func:`parse_log` gathers them into a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from tracediff.errors import TraceDiffError
-from tracediff.trace.dialects import find_bodies, split_fields
-from tracediff.trace.fastpath import FastLines, find_fast_lines, lines_with_trace, name_codes, tag_name
-from tracediff.trace.log import KIND_CODE, Batch, KeyTable, LogInfo, TraceLog
-from tracediff.trace.values import MATRIX, NAMED, TEXT, ParsedValue, parse_value
 
-CHUNK_BYTES = 1 << 19
-_SCALAR, _INT, _VECTOR = KIND_CODE["scalar"], KIND_CODE["int"], KIND_CODE["vector"]
+from tracediff.errors import TraceDiffError
+from tracediff.trace.dialects import LineField, read_line
+from tracediff.trace.fastpath import BIG_TOKEN, Tokens, find_tokens, line_of, lines_with, skeletons
+from tracediff.trace.log import Batch, KeyTable, LogInfo, TraceLog
+from tracediff.trace.recipes import COLUMNS, KIND_CODE, Interned, RecipeTable, rows_for, template
+from tracediff.trace.segments import cumcount
+from tracediff.trace.sources import STDIN, UTF16_MESSAGE, is_stdin, looks_utf16, open_log
+from tracediff.trace.values import ParsedValue
+
+CHUNK_BYTES = 1 << 17
+MAX_SKELETON = 4096  # longer lines are read one by one: their skeletons are not worth keeping
+MAX_RECIPES = 50_000  # beyond this many skeletons the recipes start afresh (bounded memory)
+_NOT_KNOWN, _GENERAL = -2, -1
 
 
 class _Chunker:
@@ -36,197 +46,149 @@ class _Chunker:
         self.keys = keys
         self.info = info
         self.aliases = aliases or {}
+        self.tags, self.units = Interned(info.tags), Interned(info.units)
+        self.read_now: dict[int, list[LineField]] = {}
         self.counts = np.zeros(0, dtype=np.int64)  # records seen so far per key
-        self.reset()
+        self._fresh_recipes()
 
-    def reset(self) -> None:
-        self.line: list[int] = []
-        self.key: list[int] = []
-        self.tag: list[int] = []
-        self.kind: list[int] = []
-        self.integral: list[bool] = []
-        self.unit: list[int] = []
-        self.count: list[int] = []
-        self.texts: list[str] = []
-        self.extras: dict[int, ParsedValue] = {}
+    def _fresh_recipes(self) -> None:
+        self.recipes = RecipeTable()
+        self.skeleton_recipe: dict[bytes, int] = {}
 
-    def _rename(self, name: str) -> str:
-        """The reference name a candidate field stands for (``aliases``), else itself."""
-        return self.aliases.get(name, name)
-
-    def _id(self, table: list[str], name: str) -> int:
-        try:
-            return table.index(name)
-        except ValueError:
-            table.append(name)
-            return len(table) - 1
+    def _key(self, family: str, name: str) -> int:
+        """The key of a field, under the reference name it stands for (``aliases``)."""
+        return self.keys.id(family, self.aliases.get(name, name))
 
     def chunk(self, data: bytes) -> Batch:
         """Parse ``data`` (whole lines, ``\\n``-separated, without the final newline)."""
+        if len(self.recipes) > MAX_RECIPES:
+            self._fresh_recipes()
         b = np.frombuffer(data, dtype=np.uint8)
-        newlines = np.flatnonzero(b == 10)
-        starts = np.r_[0, newlines + 1].astype(np.int64)
-        ends = np.r_[newlines, len(b)].astype(np.int64)
+        starts = np.r_[0, np.flatnonzero(b == 10) + 1].astype(np.int64)
+        ends = np.r_[starts[1:] - 1, len(b)].astype(np.int64)
         base = self.info.lines_read
-        try:
-            fast = find_fast_lines(data, starts, ends)
-        except ValueError:  # a token such as "1e" passed the byte test: certify nothing
-            fast = None
-        codes = names = None
-        if fast is not None:
-            codes, names = name_codes(data, fast.name_start, fast.name_end)
-            valid = np.array([name.decode("ascii", "replace").isidentifier() for name in names], dtype=bool)
-            if len(valid) and not valid.all():  # e.g. "TRACE: -Fbeam*fdet_vector[1] 0.1"
-                keep = valid[codes]
-                fast, codes = fast.subset(keep), codes[keep]
-        is_fast = fast.is_fast if fast is not None else np.zeros(len(starts), bool)
-        traced_lines = lines_with_trace(data, ends)
-        general = traced_lines[~is_fast[traced_lines]] if len(traced_lines) else traced_lines
-        found = 0
-        for i in general.tolist():
-            line = data[starts[i]:ends[i]].decode("utf-8", errors="replace")
-            found += self._general(line, base + i + 1)
-        self.info.skipped += len(starts) - (len(fast.line_index) if fast is not None else 0) - found
         self.info.lines_read = base + len(starts)
-        return self._flush(self._fast_columns(fast, codes, names, base) if fast is not None else {})
+        traced = lines_with(data, b"TRACE", starts)
+        if len(traced) == 0:
+            self.info.skipped += len(starts)
+            return self._finish([])
+        tokens, placeholder_lines = find_tokens(data, starts)
+        token_line = line_of(tokens.start, starts)
+        recipe = self._recipes_of(data, traced, starts, ends, tokens, token_line, placeholder_lines)
+        fast_lines, general_lines = traced[recipe >= 0], traced[recipe < 0]
+        parts = [self._fast(fast_lines, recipe[recipe >= 0], tokens, token_line, len(starts), base)]
+        parts.append(self._general(data, general_lines, starts, ends, base))
+        with_records = len(np.unique(np.concatenate([p["line"] for p in parts])))
+        self.info.skipped += len(starts) - with_records
+        return self._finish(parts)
 
-    def _general(self, line: str, number: int) -> bool:
-        found = False
-        for body in find_bodies(line):
-            for name, text, key_unit in split_fields(body.text):
-                value = parse_value(text)
-                unit = value.unit or key_unit
-                if value.kind in (MATRIX, NAMED, TEXT) or value.text is not None:
-                    self.extras[len(self.line)] = value
-                self.line.append(number)
-                self.key.append(self.keys.id(body.family, self._rename(name)))
-                self.tag.append(self._id(self.info.tags, body.tag))
-                self.kind.append(KIND_CODE[value.kind])
-                self.integral.append(value.integral)
-                self.unit.append(self._id(self.info.units, unit) if unit else -1)
-                self.count.append(len(value.numbers))
-                self.texts.append(" ".join(repr(x) for x in value.numbers))
-                found = True
-        return found
+    def _recipes_of(self, data: bytes, traced: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                    tokens: Tokens, token_line: np.ndarray, placeholder_lines: np.ndarray) -> np.ndarray:
+        """Each traced line's recipe id, or -1 for a line the general path reads."""
+        skeleton = skeletons(data, tokens)
+        forced = np.zeros(len(starts), dtype=bool)
+        forced[placeholder_lines] = True  # bytes 1-3 would read as token classes
+        forced[ends - starts > MAX_SKELETON] = True
+        overflow = np.isinf(tokens.values) & ~tokens.special  # 1e999: its printed text is kept
+        forced[token_line[overflow]] = True
+        self.read_now: dict[int, list[LineField]] = {}  # lines of this chunk the rules have read
+        out = np.full(len(traced), _GENERAL, dtype=np.int64)
+        candidates = np.flatnonzero(~forced[traced])
+        if len(candidates) == 0:
+            return out
+        first, group = skeleton.groups(traced[candidates])
+        known = self.skeleton_recipe
+        recipe_of_group = np.empty(len(first), dtype=np.int64)
+        for g, i in enumerate(first.tolist()):  # one dictionary look-up per distinct skeleton
+            shape = skeleton.of(i)
+            found = known.get(shape, _NOT_KNOWN)
+            if found == _NOT_KNOWN:
+                lo, hi = np.searchsorted(token_line, [i, i + 1])
+                found = known[shape] = self._new_recipe(i, data[starts[i]:ends[i]], shape, tokens.values[lo:hi])
+            recipe_of_group[g] = found
+        out[candidates] = recipe_of_group[group]
+        return out
 
-    def _fast_columns(self, fast: FastLines, codes: np.ndarray, names: list[bytes], base: int) -> dict[str, np.ndarray]:
-        n = len(fast.line_index)
-        if n == 0:
-            return {}
-        lookup = np.array([
-            self.keys.id("TRACE", self._rename(name.decode("ascii"))) for name in names
-        ], dtype=np.int32)
-        ids = lookup[codes]
-        tag_ids = np.array([self._id(self.info.tags, tag_name(t)) if t in (5, 7, 8) else -1 for t in range(9)])
-        integral = fast.integral
-        counts = fast.count
-        return {
-            "line": fast.line_index + base + 1,
-            "key": np.asarray(ids, dtype=np.int32),
-            "tag": tag_ids[fast.tag_len].astype(np.int16),
-            "kind": np.where(counts == 1, np.where(integral, _INT, _SCALAR), _VECTOR).astype(np.int8),
-            "integral": integral,
-            "unit": np.full(n, -1, dtype=np.int16),
-            "count": counts,
-            "values": fast.values,
-        }
+    def _new_recipe(self, i: int, line: bytes, shape: bytes, numbers: np.ndarray) -> int:
+        """The recipe of a skeleton from its line ``i``, or -1 when it is not reusable."""
+        fields = self.read_now[i] = read_line(line.decode("utf-8", errors="replace"))
+        if bytes([BIG_TOKEN]) in shape:
+            return _GENERAL
+        read = [x for f in fields for x in f.value.numbers]
+        if len(read) != len(numbers) or not np.array_equal(np.array(read, dtype=np.float64), numbers, equal_nan=True):
+            return _GENERAL  # the rules did not read exactly the tokens as values
+        if any(f.value.text is not None and f.value.kind != "text" for f in fields):
+            return _GENERAL
+        return self.recipes.add(rows_for(fields, self._key, self.tags, self.units, self.recipes))
 
-    def _general_columns(self) -> dict[str, np.ndarray]:
-        return {
-            "line": np.asarray(self.line, dtype=np.int64),
-            "key": np.asarray(self.key, dtype=np.int32),
-            "tag": np.asarray(self.tag, dtype=np.int16),
-            "kind": np.asarray(self.kind, dtype=np.int8),
-            "integral": np.asarray(self.integral, dtype=np.bool_),
-            "unit": np.asarray(self.unit, dtype=np.int16),
-            "count": np.asarray(self.count, dtype=np.int32),
-            "values": _to_float64(" ".join(self.texts).split()),
-        }
+    def _fast(self, lines: np.ndarray, recipe: np.ndarray, tokens: Tokens, token_line: np.ndarray,
+              n_lines: int, base: int) -> dict:
+        """The records of lines with a recipe, laid out by numpy."""
+        rows, per_line = self.recipes.rows_of(recipe)
+        part = {name: self.recipes.column(name, rows) for name in COLUMNS}
+        part["line"] = np.repeat(lines + base + 1, per_line)
+        is_fast = np.zeros(n_lines, dtype=bool)
+        is_fast[lines] = True
+        part["values"] = tokens.values[is_fast[token_line]]
+        used = np.unique(part["layout"][part["layout"] >= 0])
+        part["layouts"] = [self.recipes.templates[u] for u in used.tolist()]
+        part["layout"] = np.where(part["layout"] >= 0, np.searchsorted(used, part["layout"]), -1).astype(np.int32)
+        return part
 
-    def _flush(self, columns: dict[str, np.ndarray]) -> Batch:
-        """Merge fast-path ``columns`` and general-path records into line order."""
-        general = self._general_columns()
-        extras = self.extras
-        if not columns:
-            columns = general
-        elif len(general["line"]):
-            n_fast = len(columns["line"])
-            order = np.argsort(np.concatenate([columns["line"], general["line"]]), kind="stable")
-            counts = np.concatenate([columns["count"], general["count"]])
-            starts = np.zeros(len(counts), dtype=np.int64)
-            np.cumsum(counts[:-1], out=starts[1:])
-            flat = np.concatenate([columns["values"], general["values"]])
-            columns = {
-                name: np.concatenate([columns[name], general[name]])[order]
-                for name in columns if name != "values"
-            }
-            columns["values"] = flat[segment_indices(starts[order], counts[order])]
-            where = np.empty(len(order), dtype=np.int64)
-            where[order] = np.arange(len(order))
-            extras = {int(where[n_fast + i]): v for i, v in extras.items()}
-        key = columns["key"]
+    def _general(self, data: bytes, lines: np.ndarray, starts: np.ndarray, ends: np.ndarray, base: int) -> dict:
+        """The records of lines read one by one by the dialect rules."""
+        rows: list[dict] = []
+        numbers: list[float] = []
+        layouts: list[ParsedValue] = []
+        for i in lines.tolist():
+            fields = self.read_now.get(i)
+            if fields is None:
+                fields = read_line(data[starts[i]:ends[i]].decode("utf-8", errors="replace"))
+            for f in fields:
+                rows.append(self._row(f, base + i + 1, layouts))
+                numbers.extend(f.value.numbers)
+        part = {name: np.array([r[name] for r in rows], dtype=dtype) for name, dtype in _PART_DTYPES.items()}
+        part["values"] = np.array(numbers, dtype=np.float64)
+        part["layouts"] = layouts
+        return part
+
+    def _row(self, f: LineField, line: int, layouts: list[ParsedValue]) -> dict:
+        shape = template(f.value)
+        if shape is not None:
+            layouts.append(shape)
+        return dict(
+            line=line, key=self._key(f.family, f.name), tag=self.tags.id(f.tag), kind=KIND_CODE[f.value.kind],
+            integral=f.value.integral, unit=self.units.id(f.unit) if f.unit else -1, count=len(f.value.numbers),
+            layout=len(layouts) - 1 if shape is not None else -1, optional=f.optional,
+        )
+
+    def _finish(self, parts: list[dict]) -> Batch:
+        """Merge the parts into line order and count occurrences."""
+        parts = [p for p in parts if len(p["line"])]
+        if not parts:
+            return Batch.empty()
+        batches = [_batch(p) for p in parts]
+        batch = batches[0] if len(batches) == 1 else Batch.join(batches)
+        if len(batches) > 1:
+            batch = batch.take(np.argsort(batch.line, kind="stable"))
+        key = batch.key
         if len(self.keys) > len(self.counts):
-            grow = np.zeros(len(self.keys) - len(self.counts), np.int64)
-            self.counts = np.concatenate([self.counts, grow])
-        occurrence = (self.counts[key] + cumcount(key)).astype(np.int32)
+            self.counts = np.concatenate([self.counts, np.zeros(len(self.keys) - len(self.counts), np.int64)])
+        batch.occurrence = (self.counts[key] + cumcount(key)).astype(np.int32)
         np.add.at(self.counts, key, 1)
-        self.reset()
-        return Batch(occurrence=occurrence, extras=extras, **columns)
+        return batch
 
 
-def segment_indices(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Indices ``starts[i] .. starts[i] + counts[i] - 1`` for every i, concatenated."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    ends = np.cumsum(counts)
-    shift = np.repeat(starts - (ends - counts), counts)
-    return np.arange(total) + shift
+_PART_DTYPES = dict(line=np.int64, **{name: Batch.DTYPES.get(name, np.bool_) for name in COLUMNS})
 
 
-def _to_float64(tokens: list[str]) -> np.ndarray:
-    """Bulk string -> float64; a chunk with a malformed token is redone one by one."""
-    if not tokens:
-        return np.empty(0)
-    try:
-        return np.array(tokens, dtype=np.bytes_).astype(np.float64)
-    except (ValueError, UnicodeEncodeError):
-        return np.array([_float_or_nan(t) for t in tokens], dtype=np.float64)
-
-
-def _float_or_nan(token: str) -> float:
-    try:
-        return float(token)
-    except ValueError:
-        return float("nan")
-
-
-def cumcount(key: np.ndarray) -> np.ndarray:
-    """For each position, how many earlier positions hold the same key."""
-    n = len(key)
-    if n == 0:
-        return np.empty(0, dtype=np.int64)
-    order = np.argsort(key, kind="stable")
-    sorted_keys = key[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    group_start = np.repeat(starts, np.diff(np.r_[starts, n]))
-    out = np.empty(n, dtype=np.int64)
-    out[order] = np.arange(n) - group_start
-    return out
-
-
-def _check_readable(path: Path) -> None:
-    if not path.exists():
-        raise TraceDiffError("no such file", path)
-    if path.is_dir():
-        raise TraceDiffError("is a directory, not a trace log", path)
-    if not os.access(path, os.R_OK):
-        raise TraceDiffError("cannot read the file (permission denied)", path)
-
-
-def _looks_binary(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return b"\x00" in handle.read(8192)
+def _batch(part: dict) -> Batch:
+    optional = part["optional"].astype(bool)
+    return Batch(
+        **{name: part[name].astype(Batch.DTYPES[name], copy=False) for name in Batch.COLUMNS if name != "occurrence"},
+        occurrence=np.zeros(len(part["line"]), dtype=np.int32), values=part["values"], layouts=part["layouts"],
+        optional=optional if optional.any() else None,
+    )
 
 
 def iter_batches(
@@ -234,54 +196,64 @@ def iter_batches(
 ) -> Iterator[Batch]:
     """Yield the records of ``path`` one chunk at a time; ``info`` collects line counts.
 
-    Undecodable bytes are replaced, CRLF and CR line ends read as newlines, and lines of
-    any length accepted.  ``aliases`` renames fields as they are read (candidate name ->
-    reference name).  Raises :class:`TraceDiffError` for a missing or unreadable file.
+    ``path`` may be a file, a FIFO, ``-`` (standard input) or a gzip file.  Undecodable
+    bytes are replaced, CRLF and CR line ends read as newlines, and lines of any length
+    accepted (an unterminated line is gathered in pieces, never copied again per read).
+    ``aliases`` renames fields as they are read (candidate name -> reference name).
+    Raises :class:`TraceDiffError` for a missing or unreadable file.
     """
-    path = Path(path)
-    _check_readable(path)
+    path = Path(path) if not is_stdin(path) else Path(STDIN)
     info = info if info is not None else LogInfo(path)
     chunker = _Chunker(keys, info, aliases)
-    carry = b""
+    tail: list[bytes] = []  # the unfinished last line, in pieces
+    held_cr = False  # a block ended with CR: it may be half of a CRLF
     try:
-        with open(path, "rb") as handle:
-            while True:
-                block = handle.read(CHUNK_BYTES)
-                if not block:
-                    break
-                if info.chars == 0 and b"\x00" in block[:8192] and b"TRACE" not in block:
-                    # binary from the start (an image, /dev/urandom): say so now, not after reading it all
-                    raise TraceDiffError("binary data, not a text trace log", path)
+        with open_log(path) as handle:
+            while block := handle.read(CHUNK_BYTES):
+                if info.chars == 0:
+                    _check_first_block(block, path, info)
                 info.chars += len(block)
-                data = carry + block
-                if data.endswith(b"\r"):  # a CRLF may be split across reads
-                    carry, data = b"\r", data[:-1]
-                else:
-                    carry = b""
-                if b"\r" in data:
-                    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-                cut = data.rfind(b"\n")
+                if held_cr:
+                    block = b"\r" + block
+                held_cr = block.endswith(b"\r")
+                if held_cr:
+                    block = block[:-1]
+                if b"\r" in block:
+                    block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                cut = block.rfind(b"\n")
                 if cut < 0:
-                    carry = data + carry
+                    tail.append(block)
                     continue
-                carry = data[cut + 1:] + carry
-                yield chunker.chunk(data[:cut])
+                data = b"".join([*tail, block[:cut]]) if tail else block[:cut]
+                tail = [block[cut + 1:]]
+                yield chunker.chunk(data)
     except OSError as exc:
         raise TraceDiffError(f"cannot read the file ({exc.strerror or exc})", path) from None
-    if carry.endswith(b"\r"):  # the last line ended with a lone CR: complete
-        carry = carry[:-1].replace(b"\r", b"\n")
-        if carry:
-            yield chunker.chunk(carry)
-    elif carry:
+    except EOFError:
+        raise TraceDiffError("the gzip data ends early (a truncated .gz file?)", path) from None
+    last = b"".join(tail)
+    if held_cr:  # the last line ended with a lone CR: complete
+        yield chunker.chunk(last)
+    elif last:
         info.ends_mid_line = True
-        yield chunker.chunk(carry.replace(b"\r", b"\n"))
+        yield chunker.chunk(last)
+
+
+def _check_first_block(block: bytes, path: Path, info: LogInfo) -> None:
+    """Refuse what is no text log from its first block, so an endless stream fails at once."""
+    if looks_utf16(block):
+        raise TraceDiffError(UTF16_MESSAGE, path)
+    if b"\x00" in block[:8192]:
+        info.binary = True
+        if b"TRACE" not in block:  # an image, /dev/urandom: say so now, not after reading it all
+            raise TraceDiffError("binary data, not a text trace log", path)
 
 
 def no_records_error(info: LogInfo) -> TraceDiffError:
     """The error for a log without a single trace record, saying what it holds instead."""
     if info.chars == 0:
         return TraceDiffError("empty file, no trace records", info.path)
-    if _looks_binary(info.path):
+    if info.binary:
         return TraceDiffError("binary data, not a text trace log", info.path)
     return TraceDiffError(f"no trace records in {info.lines_read} lines", info.path)
 

@@ -23,6 +23,7 @@ class Record:
     field: str
     occurrence: int
     value: ParsedValue
+    optional: bool = False  # prose (a narrative header's key=value, a description): never required
 
     @property
     def unit(self) -> str | None:
@@ -42,6 +43,7 @@ class Record:
             "kind": self.kind,
             "value": value_to_json(self.value),
             "unit": self.unit,
+            "optional": self.optional,
         }
 
 

@@ -20,21 +20,23 @@ printed unit after the value (``(m)``, ``m``, ``Å^-1``, ``Angstroms``) is split
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-import regex
+import re
 
 from tracediff.trace.units import canonical_unit
 
 SCALAR, INT, VECTOR, MATRIX, NAMED, TEXT = "scalar", "int", "vector", "matrix", "named", "text"
 KINDS = (SCALAR, INT, VECTOR, MATRIX, NAMED, TEXT)
 
-NUMBER = r"[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|(?i:nan|inf(?:inity)?))"
-_NUMBER_RE = regex.compile(rf"^{NUMBER}$")
-_INT_RE = regex.compile(r"^[-+]?\d+$")
-_SPLIT_RE = regex.compile(r"[\s,]+")
-_NAMED_RE = regex.compile(
-    r"(?P<name>[A-Za-z_|][\w|]*)\s*[:=]\s*(?P<value>\[[^\]]*\]|\([^)]*\)|\S+)"
+# possessive quantifiers: no backtracking, so a 30,000-digit word costs linear time
+NUMBER = r"[-+]?(?:(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][-+]?\d++)?|(?i:nan|inf(?:inity)?))"
+_NUMBER_RE = re.compile(rf"^{NUMBER}$")
+_INT_RE = re.compile(r"^[-+]?\d+$")
+_SPLIT_RE = re.compile(r"[\s,]+")
+_NAMED_RE = re.compile(
+    r"(?<![\w|])(?P<name>[A-Za-z_|][\w|]*+)\s*+[:=]\s*+(?P<value>\[[^\]]*+\]|\([^)]*+\)|\S++)"
 )
 
 
@@ -49,14 +51,7 @@ class ParsedValue:
     text: str | None = None  # the text of a text value; the digits of integers beyond 2**53
     unit: str | None = None
     integral: bool = False  # every number printed as an integer: compared exactly
-
-    def exact_integers(self) -> tuple[int, ...] | None:
-        """The integers of an integral value, exactly (None for other values)."""
-        if not self.integral:
-            return None
-        if self.text is not None:
-            return tuple(int(t) for t in self.text.split())
-        return tuple(int(x) for x in self.numbers)
+    printed: str | None = None  # the printed numbers, kept where one overflows a double (1e999)
 
 
 def _numbers(tokens: list[str]) -> list[float] | None:
@@ -133,9 +128,12 @@ def parse_value(raw: str) -> ParsedValue:
         integral = all(_INT_RE.match(t) for t in tokens)
         # integers a double cannot hold exactly keep their digits, to compare exactly
         exact = " ".join(str(int(t)) for t in tokens) if integral and any(abs(x) >= 2**53 for x in numbers) else None
+        printed = " ".join(tokens) if any(math.isinf(x) and "n" not in t.lower() for x, t in zip(numbers, tokens)) else None
         if len(numbers) == 1 and _bracketed(text) is None:
-            return ParsedValue(INT if integral else SCALAR, tuple(numbers), (), text=exact, unit=unit, integral=integral)
-        return ParsedValue(VECTOR, tuple(numbers), (len(numbers),), text=exact, unit=unit, integral=integral)
+            return ParsedValue(INT if integral else SCALAR, tuple(numbers), (), text=exact, unit=unit,
+                               integral=integral, printed=printed)
+        return ParsedValue(VECTOR, tuple(numbers), (len(numbers),), text=exact, unit=unit, integral=integral,
+                           printed=printed)
     for reader in (_matrix, _named):
         value = reader(text)
         if value is not None:
