@@ -12,8 +12,9 @@ import torch
 import typer
 from typer.testing import CliRunner
 
-from tracediff.capture import bundle
-from tracediff.capture.bundle import BUNDLE_FILES, MANIFEST, git_context, shadowing_warning, write_bundle
+from tracediff.capture import provenance
+from tracediff.capture.bundle import BUNDLE_FILES, MANIFEST, write_bundle
+from tracediff.capture.provenance import git_context, shadowing_warning
 from tracediff.capture.runner import capture
 from tracediff.cli_capture import CONTEXT_SETTINGS
 from tracediff.cli_capture import capture as capture_command
@@ -47,7 +48,7 @@ def test_bundle_files_and_manifest(tmp_path: Path) -> None:
     for name in BUNDLE_FILES:
         data = (out / name).read_bytes()
         assert manifest["files"][name] == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    assert manifest["tracediff_imported_from"] == str(bundle.import_location())
+    assert manifest["tracediff_imported_from"] == str(provenance.import_location())
     assert result.out == out
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary leftovers
 
