@@ -12,7 +12,13 @@ import os
 import platform
 import subprocess
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+import numpy
+import torch
+
+import tracediff
 
 ENV_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "CUDA_VISIBLE_DEVICES", "PYTHONPATH", "PYTHONHASHSEED")
 ENV_PREFIXES = ("TRACEDIFF_", "TRACE_C_")
@@ -20,8 +26,6 @@ ENV_PREFIXES = ("TRACEDIFF_", "TRACE_C_")
 
 def import_location() -> Path:
     """The folder of the imported ``tracediff`` package."""
-    import tracediff
-
     file = getattr(tracediff, "__file__", None)
     if file:
         return Path(file).resolve().parent
@@ -55,8 +59,6 @@ def import_location_notes() -> list[str]:
 
 def tracediff_version() -> str:
     try:
-        from importlib.metadata import PackageNotFoundError, version
-
         return version("tracediff")
     except PackageNotFoundError:
         return "unknown (not installed; running from source)"
@@ -64,9 +66,6 @@ def tracediff_version() -> str:
 
 def env_snapshot(device: str, dtype: str) -> str:
     """Versions, platform, device, dtype, thread count and the relevant environment variables."""
-    import numpy
-    import torch
-
     lines = [
         f"tracediff {tracediff_version()}",
         f"tracediff imported from {import_location()}",
