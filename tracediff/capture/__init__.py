@@ -15,6 +15,7 @@ The rooms, in the order a capture runs through them::
 Entry points:
 
 * :func:`tracediff.capture.runner.capture` - flags in, trace out (library API);
+* :func:`tracediff.capture.runner.capture_pixels` - many pixels in one run, one trace file each;
 * :func:`tracediff.capture.bundle.write_bundle` - a capture plus its reproducibility bundle;
 * :func:`tracediff.capture.cmdline.walk.parse_argv` - nanoBragg argv -> :class:`~tracediff.capture.config.NanoBraggConfig`;
 * :func:`tracediff.capture.physics.detector.geometry.build_detector` - config -> detector geometry;

@@ -144,6 +144,13 @@ class NanoBraggConfig:
     seed: int | None = None  #: noise seed (C value = -atoi); None = time
     adc_offset: float = 40.0
 
+    @property
+    def input_files(self) -> tuple[tuple[str, Path], ...]:
+        """(flag, path) of every file the run reads besides the args file."""
+        named = (("-mat", self.matfile), ("-hkl", self.hklfile), ("-sourcefile", self.sourcefile),
+                 ("-stol", self.stolfile))
+        return tuple((flag, path) for flag, path in named if path is not None)
+
     def replace(self, **changes: object) -> "NanoBraggConfig":
         """A copy with some fields changed (the config itself is frozen)."""
         return replace(self, **changes)

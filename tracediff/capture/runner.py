@@ -5,13 +5,17 @@ and prepares the crystal, sources and structure factors, which reads and checks 
 input file (``-mat``, ``-hkl``, ``-sourcefile``). Only then does it print, in the C's
 order: the detector set-up (spec 6.2 B-E), the crystal narrative (F,
 :mod:`~tracediff.capture.printing.crystal`), ``TRACE_CONFIG`` (G) and the traced pixel
-(:mod:`~tracediff.capture.physics.pixel.chain`). So a bad input gives one error and no partial trace.
+(:mod:`~tracediff.capture.printing.pixel`). So a bad input gives one error and no partial trace.
 Notes (C quirks that fired, where tracediff was imported from) go to ``notes_stream``
 (stderr by default), never into the trace.
+
+:func:`capture_pixels` is the many-pixel form: the set-up is prepared and printed once, the
+vectorised chain computes the pixels in chunks, and each pixel's trace goes to its own file.
 """
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,19 +24,20 @@ from typing import TextIO
 
 import torch
 
-from tracediff.capture.provenance import import_location_notes
-from tracediff.capture.printing.crystal import emit_crystal_trace
-from tracediff.capture.physics.detector.geometry import DetectorGeometry, build_detector, resolve_dtype
-from tracediff.capture.printing.detector import emit_detector_summary, emit_detector_trace
-from tracediff.capture.printing.writer import TraceWriter
-from tracediff.capture.cmdline.walk import (
-    check_runnable,
-    parse_argv,
-    read_args_file,
-)
+from tracediff.capture.cmdline.limits import check_runnable
+from tracediff.capture.cmdline.walk import parse_argv, read_args_file
 from tracediff.capture.config import NanoBraggConfig
+from tracediff.capture.physics.detector.geometry import DetectorGeometry, build_detector, resolve_dtype
+from tracediff.capture.physics.pixel.chain import compute_pixels
 from tracediff.capture.physics.pixel.setup import PixelSetup, prepare
-from tracediff.capture.printing.pixel import PixelTraceResult, emit_pixel_trace
+from tracediff.capture.pixels import Pixel, check_pixels, check_traced_pixel, trace_file_name
+from tracediff.capture.printing.crystal import emit_crystal_trace
+from tracediff.capture.printing.detector import emit_detector_summary, emit_detector_trace
+from tracediff.capture.printing.pixel import (
+    PixelTraceResult, PixelTracer, emit_pixel_trace, trace_records, write_records,
+)
+from tracediff.capture.printing.writer import TraceWriter
+from tracediff.capture.provenance import import_location_notes
 from tracediff.errors import TraceDiffError
 
 
@@ -113,6 +118,7 @@ def prepare_capture(argv: Sequence[str], notes: _Notes, *, args_file: Path | str
     words = (read_args_file(args_file) if args_file is not None else []) + [str(a) for a in argv]
     config = parse_argv(words, args_file=args_file)
     check_runnable(config)
+    check_traced_pixel(config)
     for text in config.notes:
         notes.add(f"nanoBragg: {text}")
     geometry = build_detector(config, device=dev, dtype=dt)
@@ -123,16 +129,18 @@ def prepare_capture(argv: Sequence[str], notes: _Notes, *, args_file: Path | str
 
 
 def write_setup_trace(run: Prepared, writer: TraceWriter, *, plain: bool = True) -> None:
-    """The set-up blocks in the C's order: detector (spec 6.2 B-E), crystal narrative (F), TRACE_CONFIG (G)."""
+    """The set-up blocks in the C's order: detector (spec 6.2 B-E), then the crystal narrative (F)."""
     config, steps = run.config, run.setup.crystal.steps
     assert steps is not None  # build_crystal always records them
     emit_detector_trace(run.geometry, writer, plain=plain)
     if plain:
         emit_detector_summary(run.geometry, config.interpolate, (config.na, config.nb, config.nc), writer)
     emit_crystal_trace(steps, writer, plain=plain)
-    if config.trace_pixel is not None and min(config.trace_pixel) >= 0:
-        spixel, fpixel = config.trace_pixel
-        writer.config(f"tracing pixel (spixel={spixel}, fpixel={fpixel})")
+
+
+def write_banner(pixel: Pixel, writer: TraceWriter) -> None:
+    """The C's ``TRACE_CONFIG`` line naming the traced pixel (spec 6.2 G)."""
+    writer.config(f"tracing pixel (spixel={pixel[0]}, fpixel={pixel[1]})")
 
 
 def capture(argv: Sequence[str], *, args_file: Path | str | None = None, device: str | torch.device = "cpu",
@@ -150,6 +158,8 @@ def capture(argv: Sequence[str], *, args_file: Path | str | None = None, device:
     notes.release()
     writer = TraceWriter(stream)
     write_setup_trace(run, writer, plain=plain)
+    if run.config.trace_pixel is not None:
+        write_banner(run.config.trace_pixel, writer)
     result = CaptureResult(config=run.config, geometry=run.geometry, device=run.device, dtype=run.dtype,
                            setup=run.setup, notes=notes.texts)
     if run.config.trace_pixel is None:
@@ -159,3 +169,53 @@ def capture(argv: Sequence[str], *, args_file: Path | str | None = None, device:
         result.pixel_traced = result.pixel_result.traced
     result.lines_written = writer.lines_written
     return result
+
+
+@dataclass
+class PixelsResult:
+    """What a multi-pixel capture wrote: one trace file per pixel, in the order the pixels were given."""
+
+    config: NanoBraggConfig
+    device: torch.device
+    dtype: torch.dtype
+    files: dict[Pixel, Path]
+    lines_written: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def capture_pixels(argv: Sequence[str], pixels: Sequence[Pixel], out_dir: Path | str, *,
+                   args_file: Path | str | None = None, device: str | torch.device = "cpu",
+                   dtype: str | torch.dtype = "float64", notes_stream: TextIO | None = None,
+                   chunk: int = 1024) -> PixelsResult:
+    """Trace many pixels in one run: the vectorised chain computes ``chunk`` pixels at a time.
+
+    Each pixel's file (:func:`~tracediff.capture.pixels.trace_file_name` in ``out_dir``) holds exactly
+    what ``capture`` prints with ``-trace_pixel S F`` for that pixel: the set-up blocks, the banner and
+    the pixel block. Every pixel is checked against the detector and ROI before anything is written.
+    """
+    notes = _Notes(notes_stream if notes_stream is not None else sys.stderr)
+    run = prepare_capture(argv, notes, args_file=args_file, device=device, dtype=dtype)
+    check_pixels(run.config, list(pixels))
+    notes.release()
+    head = io.StringIO()
+    write_setup_trace(run, TraceWriter(head))
+    out = Path(out_dir)
+    result = PixelsResult(config=run.config, device=run.device, dtype=run.dtype, files={}, notes=notes.texts)
+    for start in range(0, len(pixels), chunk):
+        part = pixels[start:start + chunk]
+        values = compute_pixels(run.setup, run.geometry, torch.tensor([p[0] for p in part], device=run.device),
+                                torch.tensor([p[1] for p in part], device=run.device), independent=True)
+        for index, pixel in enumerate(part):
+            result.files[pixel] = out / trace_file_name(pixel)
+            result.lines_written += _write_pixel_file(result.files[pixel], head.getvalue(), pixel,
+                                                      trace_records(values, run.setup, run.geometry, index))
+    return result
+
+
+def _write_pixel_file(path: Path, head: str, pixel: Pixel, tracer: PixelTracer) -> int:
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(head)
+        writer = TraceWriter(stream)
+        write_banner(pixel, writer)
+        write_records(tracer, writer)
+    return head.count("\n") + writer.lines_written

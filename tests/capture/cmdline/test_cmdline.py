@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from tracediff.capture.cmdline.readers import c_atof, c_atoi
 from tracediff.capture.cmdline.table import FLAG_TABLE, IGNORED_FLAGS
-from tracediff.capture.cmdline.walk import check_runnable, parse_args_file, parse_argv, read_args_file
+from tracediff.capture.cmdline.limits import check_runnable
+from tracediff.capture.cmdline.walk import parse_args_file, parse_argv, read_args_file
 from tracediff.capture.config import RTD, NanoBraggConfig
 from tracediff.errors import TraceDiffError
 

@@ -144,12 +144,13 @@ def test_no_trace_pixel_still_prints_the_set_up_without_banner() -> None:
     assert "TRACE_CONFIG" not in text and not result.pixel_traced
 
 
-def test_banner_even_when_the_traced_pixel_is_outside_the_roi() -> None:
+def test_a_traced_pixel_outside_the_roi_is_refused_before_anything_is_printed() -> None:
+    """The C prints the banner, no pixel and exits 0; capture refuses instead (an empty trace is no proof)."""
     out = io.StringIO()
-    result = capture(["-cell", "100", "100", "100", "90", "90", "90", "-default_F", "1", "-detpixels", "16",
-                      "-roi", "0", "3", "0", "3", "-trace_pixel", "9", "9"], stream=out, notes_stream=io.StringIO())
-    assert "TRACE_CONFIG: tracing pixel (spixel=9, fpixel=9)" in out.getvalue()
-    assert "TRACE_PY: pix0_vector_meters" not in out.getvalue() and not result.pixel_traced
+    with pytest.raises(TraceDiffError, match=r"-trace_pixel 9 9: outside -roi 0 3 0 3"):
+        capture(["-cell", "100", "100", "100", "90", "90", "90", "-default_F", "1", "-detpixels", "16",
+                 "-roi", "0", "3", "0", "3", "-trace_pixel", "9", "9"], stream=out, notes_stream=io.StringIO())
+    assert out.getvalue() == ""
 
 
 # --- the narrative's values ------------------------------------------------------------------------

@@ -98,7 +98,11 @@ def NEG_INT(word: str, strict: bool, flag: str, st: ParseState) -> int:
 
 
 def ENERGY(word: str, strict: bool, flag: str, st: ParseState) -> float:
-    return (12398.42 / strict_atof(word, strict, flag)) / 1.0e10
+    """eV -> m, as the C: (12398.42/atof(v))/1.0e10; 0 eV would be an infinite wavelength."""
+    ev = strict_atof(word, strict, flag)
+    if ev == 0.0:
+        raise TraceDiffError(f"{flag}: must not be 0 (eV): nanoBragg divides 12398.42 by it")
+    return (12398.42 / ev) / 1.0e10
 
 
 def PATH(word: str, strict: bool, flag: str, st: ParseState) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from tracediff.capture.cmdline.limits import check_limits
 from tracediff.capture.cmdline.state import ParseState, Sentinels
 from tracediff.capture.config import RTD, NanoBraggConfig
 
@@ -176,7 +177,8 @@ def _cell(base: NanoBraggConfig, raw: Sentinels) -> tuple[float, float, float, f
 
 def resolve(st: ParseState) -> NanoBraggConfig:
     """The config the C's loops use, from the values and sentinels the argv walk left."""
-    base = NanoBraggConfig(**st.values)  # type-checked by the dataclass's own fields
+    base = replace(NanoBraggConfig(**st.values), given=frozenset(st.given))
+    check_limits(base, st.args_file)  # before any rule divides by a value
     raw = st.raw
     notes = list(st.notes)
     oversample = base.oversample

@@ -355,6 +355,9 @@ HARMLESS_OVERLAPS = frozenset({
     ("-sample_height", "-xtal_height"), ("-printout_pixel", "-printout"),
 })
 
+#: every spelling the table accepts (canonical names and pattern texts), for suggestions.
+FLAG_WORDS: tuple[str, ...] = tuple(sorted({rule.name for rule in FLAG_TABLE}
+                                           | {p.text for rule in FLAG_TABLE for p in rule.patterns}))
 #: flags accepted only to be ignored (image output, noise, progress...).
 IGNORED_FLAGS: frozenset[str] = frozenset(rule.name for rule in FLAG_TABLE if rule.ignored)
 

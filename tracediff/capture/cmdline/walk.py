@@ -34,6 +34,7 @@ rules); the config itself is :mod:`tracediff.capture.config`.
 
 from __future__ import annotations
 
+import difflib
 import shlex
 from collections.abc import Sequence
 from dataclasses import replace
@@ -41,7 +42,7 @@ from pathlib import Path
 
 from tracediff.capture.cmdline.resolve import resolve
 from tracediff.capture.cmdline.state import ParseState, initial_state
-from tracediff.capture.cmdline.table import FLAG_TABLE, HARMLESS_OVERLAPS, FlagRule, need_take
+from tracediff.capture.cmdline.table import FLAG_TABLE, FLAG_WORDS, HARMLESS_OVERLAPS, FlagRule, need_take
 from tracediff.capture.config import NanoBraggConfig
 from tracediff.errors import TraceDiffError
 
@@ -86,6 +87,12 @@ def _apply(rule: FlagRule, st: ParseState, argv: Sequence[str], i: int, strict: 
         st.notes.append(f"{argv[i]} also fires nanoBragg's {rule.name} branch (substring match, spec 1.1)")
 
 
+def suggestion(word: str) -> str:
+    """`` (did you mean -distance?)`` for the nearest flag of the table, or nothing when none is near."""
+    near = difflib.get_close_matches(word, FLAG_WORDS, n=1, cutoff=0.75)
+    return f" (did you mean {near[0]}?)" if near else ""
+
+
 def _walk(argv: Sequence[str], st: ParseState) -> None:
     """The C's argv loop: every word starting with '-' is tested against every rule."""
     consumed_until = -1  # last index consumed as a value of a primary flag
@@ -99,7 +106,7 @@ def _walk(argv: Sequence[str], st: ParseState) -> None:
         if not matched:
             if is_value:
                 continue  # e.g. a negative number: the C tests it, nothing fires
-            raise TraceDiffError(f"unknown nanoBragg flag {word!r}", path=st.args_file)
+            raise TraceDiffError(f"unknown nanoBragg flag {word!r}{suggestion(word)}", path=st.args_file)
         primary = None if is_value else max(matched, key=lambda r: r.longest_match(word))
         for rule in matched:
             _apply(rule, st, argv, i, strict=rule is primary, primary=primary.name if primary else None)
@@ -151,18 +158,3 @@ def read_args_file(path: Path | str) -> list[str]:
 def parse_args_file(path: Path | str) -> NanoBraggConfig:
     """Read and parse an ``args.txt``; its relative file names resolve against its folder."""
     return parse_argv(read_args_file(path), args_file=path)
-
-
-def check_runnable(config: NanoBraggConfig) -> None:
-    """Refuse configurations on which nanoBragg itself prints its usage and exits.
-
-    (No crystal: neither ``-cell`` nor ``-mat``; no structure factors: neither ``-hkl``
-    nor a nonzero ``-default_F``. The C would fall back to a stale ``Fdump.bin`` in
-    its working directory; tracediff does not reproduce that.)
-    """
-    if config.matfile is None and (config.cell is None or config.cell[0] == 0.0):
-        raise TraceDiffError("nanoBragg needs a crystal: give -cell or -mat", path=config.args_file)
-    if config.hklfile is None and config.default_F == 0.0:
-        raise TraceDiffError(
-            "nanoBragg needs structure factors: give -hkl or a nonzero -default_F "
-            "(reading a leftover Fdump.bin is not reproduced)", path=config.args_file)

@@ -311,7 +311,7 @@ def initial_reciprocal(config: NanoBraggConfig) -> tuple[torch.Tensor, float | N
     slots: Vec3 | None = None
     matrix_steps: MatrixSteps | None = None
     if config.user_cell and config.cell is not None:
-        stars, cell_volume, slots = cell_setup(config.cell)
+        stars, cell_volume, slots = _checked_cell_setup(config, config.cell)
     if config.matfile is not None:
         raw = read_matrix_file(config.matfile)
         stars = reciprocal_from_matrix(raw, config.lambda0)
@@ -322,7 +322,26 @@ def initial_reciprocal(config: NanoBraggConfig) -> tuple[torch.Tensor, float | N
         )
     if stars is None or slots is None:
         raise TraceDiffError("no crystal: give -cell or -mat", path=config.args_file)
+    if cell_volume is None and float(dot(stars[0], cross(stars[1], stars[2]))) == 0.0:
+        # the C computes V_cell = 1/0 = inf and traces inf/nan from there on
+        raise TraceDiffError(f"-mat {config.matfile}: the matrix is singular (a*.(b* x c*) = 0), "
+                             "so the cell volume 1/V* is infinite", path=config.args_file)
     return stars, cell_volume, slots, matrix_steps
+
+
+def _checked_cell_setup(config: NanoBraggConfig,
+                        cell: tuple[float, float, float, float, float, float]) -> tuple[torch.Tensor, float, Vec3]:
+    """:func:`cell_setup`, refusing a cell without volume: the C warns ``impossible unit cell volume``,
+    takes DBL_MIN and computes on with inf/nan reciprocal vectors."""
+    words = " ".join("%g" % x for x in (*cell[:3], *(math.degrees(x) for x in cell[3:])))
+    reason = f"-cell {words}: impossible unit cell (its volume is 0), nanoBragg would compute with inf/nan"
+    try:
+        stars, volume, slots = cell_setup(cell)
+    except ZeroDivisionError:
+        raise TraceDiffError(reason, path=config.args_file) from None
+    if volume <= DBL_MIN or not bool(torch.isfinite(stars).all()):
+        raise TraceDiffError(reason, path=config.args_file)
+    return stars, volume, slots
 
 
 def misset(config: NanoBraggConfig, stars: torch.Tensor) -> tuple[torch.Tensor, MissetSteps | None]:

@@ -185,7 +185,8 @@ def orientation(setup: PixelSetup, geometry: DetectorGeometry) -> Orientation:
     return Orientation(cells=rotated(setup.crystal.real), stars=rotated(setup.crystal.reciprocal))
 
 
-def diffraction(setup: PixelSetup, cells: torch.Tensor, scattered: Scattering) -> Diffraction:
+def diffraction(setup: PixelSetup, cells: torch.Tensor, scattered: Scattering, *,
+                independent: bool = False) -> Diffraction:
     """Miller indices, lattice factor and structure factor of every iteration (5.8-5.9)."""
     frac = miller_indices(cells, scattered.vectors)
     rounded = round_half_down(frac)
@@ -193,7 +194,8 @@ def diffraction(setup: PixelSetup, cells: torch.Tensor, scattered: Scattering) -
     evaluated = ~scattered.skipped[..., None, None].expand_as(lattice.total)
     if setup.water_size == 0.0:
         evaluated = evaluated & (lattice.total != 0.0)
-    f_cell = structure_factors(setup.hkl, setup.default_f, setup.interpolate, frac, rounded, evaluated)
+    f_cell = structure_factors(setup.hkl, setup.default_f, setup.interpolate, frac, rounded, evaluated,
+                               switch_per_row=independent)
     return Diffraction(frac=frac, rounded=rounded, lattice=lattice, evaluated=evaluated, f_cell=f_cell)
 
 
@@ -222,12 +224,18 @@ def totals(setup: PixelSetup, sub: SubpixelGeometry, scattered: Scattering, diff
 
 
 def compute_pixels(
-    setup: PixelSetup, geometry: DetectorGeometry, spixel: torch.Tensor, fpixel: torch.Tensor
+    setup: PixelSetup, geometry: DetectorGeometry, spixel: torch.Tensor, fpixel: torch.Tensor, *,
+    independent: bool = False,
 ) -> PixelValues:
-    """Run the per-pixel chain for the pixels (spixel[i], fpixel[i]), given in C processing order."""
+    """Run the per-pixel chain for the pixels (spixel[i], fpixel[i]), given in C processing order.
+
+    The C's one stateful switch (tricubic interpolation off after the first out-of-range neighbourhood,
+    Q28) is followed across the pixels in that order; with ``independent`` every pixel starts afresh,
+    giving each pixel exactly what a capture of that pixel alone gives.
+    """
     sub = subpixel_geometry(setup, geometry, spixel, fpixel)
     scattered = scattering(setup, geometry, sub.diffracted)
     oriented = orientation(setup, geometry)
-    diffracted = diffraction(setup, oriented.cells, scattered)
+    diffracted = diffraction(setup, oriented.cells, scattered, independent=independent)
     return PixelValues(geometry=sub, scattering=scattered, orientation=oriented, diffraction=diffracted,
                        totals=totals(setup, sub, scattered, diffracted))

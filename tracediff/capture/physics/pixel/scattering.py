@@ -76,15 +76,20 @@ def structure_factors(
     frac: torch.Tensor,
     rounded: torch.Tensor,
     evaluated: torch.Tensor,
+    *,
+    switch_per_row: bool = False,
 ) -> torch.Tensor:
     """F_cell for every iteration (C order along the flattened axes): nearest neighbour, or tricubic.
 
     Interpolation is a run-wide switch in the C: the first evaluated out-of-range neighbourhood turns it
-    off for good, and that evaluation already takes the nearest-neighbour value (Q28).
+    off for good, and that evaluation already takes the nearest-neighbour value (Q28). With
+    ``switch_per_row`` each index of the first axis (a pixel) starts with the switch on, as when that
+    pixel is traced alone.
     """
     nearest = nearest_f(hkl, rounded, default_f).to(frac.dtype)
     if not interpolate or hkl is None:
         return nearest
     out = interpolation_out_of_range(hkl, frac) & evaluated
-    switched_off = (torch.cumsum(out.reshape(-1).to(torch.int64), dim=0) > 0).reshape(out.shape)
+    rows = out.reshape(out.shape[0], -1) if switch_per_row else out.reshape(1, -1)
+    switched_off = (torch.cumsum(rows.to(torch.int64), dim=1) > 0).reshape(out.shape)
     return torch.where(switched_off, nearest, interpolated_f(hkl, frac))

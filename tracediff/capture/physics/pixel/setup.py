@@ -66,10 +66,21 @@ class PixelSetup:
         return len(self.sources) * int(self.mosaic.shape[0]) * len(self.phis) * self.oversample**2
 
 
+INT_MAX = 2**31 - 1
+
+
 def recommended_oversample(crystal: Crystal, lambda0: float, distance: float, pixel_size: float) -> int:
-    """ceil(3 x largest crystal edge / (lambda0 distance / pixel)), at least 1 (spec 4.5)."""
+    """ceil(3 x largest crystal edge / (lambda0 distance / pixel)), at least 1 (spec 4.5).
+
+    The C stores the ceiling in an ``int``: a reciprocal pixel of 0 (distance 0) gives inf, and an
+    infinite, NaN or out-of-range double converts to INT_MIN on x86-64, which the C's ``<= 0`` rule
+    then turns into 1. That is what it runs with, so it is what tracediff runs with too.
+    """
     reciprocal_pixel = lambda0 * distance / pixel_size
-    value = math.ceil(3.0 * crystal.size_max / reciprocal_pixel)
+    ratio = 3.0 * crystal.size_max / reciprocal_pixel if reciprocal_pixel != 0.0 else math.inf
+    if not math.isfinite(ratio) or math.ceil(ratio) > INT_MAX:
+        return 1
+    value = math.ceil(ratio)
     return 1 if value <= 0 else int(value)
 
 
