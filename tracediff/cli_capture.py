@@ -5,32 +5,24 @@ numbers...). Register with::
 
     app.command("capture", context_settings=CONTEXT_SETTINGS)(capture)
 
-Every input problem becomes one line ``tracediff: error: ...`` on stderr and exit code 2;
-no traceback reaches the user (set ``TRACEDIFF_DEBUG=1`` to see one for internal errors).
+Every input problem is raised as :class:`~tracediff.errors.TraceDiffError` naming the flag or
+file; ``tracediff.cli.main`` turns it into one line ``tracediff: error: ...`` and exit code 2, as
+for every command. torch loads when the command runs, not when the CLI starts.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from tracediff.capture.pixels import parse_pixel_selection
 from tracediff.errors import TraceDiffError
 
 #: click must keep nanoBragg's single-dash flags as extra arguments.
 CONTEXT_SETTINGS = {"allow_extra_args": True, "ignore_unknown_options": True}
-
-EXIT_USAGE = 2
-EXIT_INTERNAL = 2  # the documented codes are 0, 1 and 2: an impossible run is an input error
-
-
-def _fail(message: str, code: int) -> "typer.Exit":
-    print(f"tracediff: error: {message}", file=sys.stderr)
-    return typer.Exit(code=code)
 
 
 def capture(
@@ -42,6 +34,10 @@ def capture(
         None, "--out", help="Write a reproducibility bundle (trace_py.log, trace_py.stderr, command.txt, "
         "env_snapshot.txt, git_context.txt, manifest.json) to this directory instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Replace a non-empty --out directory."),
+    trace_pixels: Optional[str] = typer.Option(
+        None, "--trace-pixels", metavar="PIXELS", help="Trace many pixels in one run (needs --out): S,F pixels "
+        "and S0-S1,F0-F1 regions (slow, fast; inclusive), separated by ';' or blanks. Each pixel's trace goes "
+        "to DIR/pixel_sS_fF.log, exactly as a -trace_pixel S F capture prints it."),
     device: str = typer.Option("cpu", "--device", help="torch device, e.g. cpu or cuda (errors if absent)."),
     dtype: str = typer.Option("float64", "--dtype", help="float64 (default, as the C) or float32."),
 ) -> None:
@@ -52,26 +48,18 @@ def capture(
     """
     flags = [a for a in ctx.args]
     if args_file is None and not flags:
-        raise _fail("no nanoBragg flags: pass --args-file FILE and/or flags after --", EXIT_USAGE)
-    try:
-        if out is not None:
-            from tracediff.capture.bundle import write_bundle
+        raise TraceDiffError("no nanoBragg flags: pass --args-file FILE and/or flags after --")
+    pixels = parse_pixel_selection(trace_pixels) if trace_pixels is not None else None
+    if pixels is not None and out is None:
+        raise TraceDiffError("--trace-pixels writes one file per pixel: give --out DIR")
+    # deferred on purpose: the capture library loads torch, and `tracediff compare` must start without it
+    from tracediff.capture.bundle import write_bundle
+    from tracediff.capture.runner import capture as run_capture
 
-            result = write_bundle(out, flags, args_file=args_file, force=force, device=device, dtype=dtype)
-            print(f"tracediff: bundle written to {result.out}", file=sys.stderr)
-        else:
-            from tracediff.capture.runner import capture as run_capture
-
-            run_capture(flags, args_file=args_file, device=device, dtype=dtype)
-            sys.stdout.flush()
-    except TraceDiffError as exc:
-        raise _fail(str(exc), EXIT_USAGE) from None
-    except KeyboardInterrupt:
-        raise _fail("interrupted", 130) from None
-    except BrokenPipeError:
-        raise typer.Exit(code=0) from None
-    except Exception as exc:  # a bug: say so in one line
-        if os.environ.get("TRACEDIFF_DEBUG"):
-            traceback.print_exc()
-        raise _fail(f"these flags cannot be simulated ({type(exc).__name__}: {exc}); set TRACEDIFF_DEBUG=1 for the traceback",
-                    EXIT_INTERNAL) from None
+    if out is not None:
+        result = write_bundle(out, flags, args_file=args_file, force=force, device=device, dtype=dtype,
+                              pixels=pixels)
+        print(f"tracediff: bundle written to {result.out}", file=sys.stderr)
+    else:
+        run_capture(flags, args_file=args_file, device=device, dtype=dtype)
+        sys.stdout.flush()

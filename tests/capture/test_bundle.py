@@ -5,22 +5,22 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
-import typer
-from typer.testing import CliRunner
 
-from tracediff.capture import bundle
-from tracediff.capture.bundle import BUNDLE_FILES, MANIFEST, git_context, shadowing_warning, write_bundle
+from tracediff.capture import provenance
+from tracediff.capture.bundle import BUNDLE_FILES, MANIFEST, write_bundle
+from tracediff.capture.provenance import git_context, shadowing_warning
 from tracediff.capture.runner import capture
-from tracediff.cli_capture import CONTEXT_SETTINGS
-from tracediff.cli_capture import capture as capture_command
 from tracediff.errors import TraceDiffError
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reference"
 CASE = FIXTURES / "xds-twotheta-rotz-orgx" / "args.txt"
+Cli = Callable[..., Any]  #: the conftest's ``cli`` fixture: tracediff.cli.main in-process
 FLAGS = ["-cell", "100", "100", "100", "90", "90", "90", "-default_F", "100", "-detpixels", "64", "-xds"]
 
 
@@ -47,7 +47,7 @@ def test_bundle_files_and_manifest(tmp_path: Path) -> None:
     for name in BUNDLE_FILES:
         data = (out / name).read_bytes()
         assert manifest["files"][name] == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    assert manifest["tracediff_imported_from"] == str(bundle.import_location())
+    assert manifest["tracediff_imported_from"] == str(provenance.import_location())
     assert result.out == out
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary leftovers
 
@@ -107,29 +107,18 @@ def test_capture_rejects_missing_cuda_and_bad_dtype() -> None:
         capture(FLAGS, device="nonsense", stream=io.StringIO(), notes_stream=io.StringIO())
 
 
-# --- the typer command ---------------------------------------------------------
+# --- the command, through the CLI's one error boundary (tracediff.cli.main) ------------------
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("capture", context_settings=CONTEXT_SETTINGS)(capture_command)
-
-    @app.command("version")
-    def version() -> None:  # a second command keeps typer in multi-command mode
-        pass
-
-    return app
-
-
-def test_cli_flags_after_double_dash_pass_through() -> None:
-    result = CliRunner().invoke(_app(), ["capture", "--", *FLAGS, "-detector_roty", "-12.25"])
-    assert result.exit_code == 0, result.output
+def test_cli_flags_after_double_dash_pass_through(cli: Cli) -> None:
+    result = cli("capture", "--", *FLAGS, "-detector_roty", "-12.25")
+    assert result.code == 0, result.stderr
     assert "TRACE_PY:angles_rad=rotx:0 roty:-0.213802833369305 rotz:0 twotheta:0" in result.stdout
 
 
-def test_cli_args_file_matches_library() -> None:
-    result = CliRunner().invoke(_app(), ["capture", "--args-file", str(CASE)])
-    assert result.exit_code == 0
+def test_cli_args_file_matches_library(cli: Cli) -> None:
+    result = cli("capture", "--args-file", CASE)
+    assert result.code == 0
     assert result.stdout == _stdout_trace()
 
 
@@ -139,24 +128,52 @@ def test_cli_args_file_matches_library() -> None:
     (["capture", "--", "-mat", "missing.mat", "-default_F", "1"], "-mat"),
     (["capture"], "no nanoBragg flags"),
 ])
-def test_cli_errors_are_one_line_exit_2(argv: list[str], message: str) -> None:
-    result = CliRunner().invoke(_app(), argv)
-    assert result.exit_code == 2
+def test_cli_errors_are_one_line_exit_2(cli: Cli, argv: list[str], message: str) -> None:
+    result = cli(*argv)
+    assert result.code == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("tracediff: error:")]
     assert len(lines) == 1 and message in lines[0]
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
-def test_cli_cuda_without_gpu_exit_2() -> None:
-    result = CliRunner().invoke(_app(), ["capture", "--device", "cuda", "--", *FLAGS])
-    assert result.exit_code == 2 and "CUDA is not available" in result.stderr
+def test_cli_cuda_without_gpu_exit_2(cli: Cli) -> None:
+    result = cli("capture", "--device", "cuda", "--", *FLAGS)
+    assert result.code == 2 and "CUDA is not available" in result.stderr
 
 
-def test_cli_bundle_and_force(tmp_path: Path) -> None:
+def test_cli_bundle_and_force(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "b"
-    runner = CliRunner()
-    assert runner.invoke(_app(), ["capture", "--out", str(out), "--", *FLAGS]).exit_code == 0
-    again = runner.invoke(_app(), ["capture", "--out", str(out), "--", *FLAGS])
-    assert again.exit_code == 2 and "--force" in again.stderr
-    assert runner.invoke(_app(), ["capture", "--force", "--out", str(out), "--", *FLAGS]).exit_code == 0
+    assert cli("capture", "--out", out, "--", *FLAGS).code == 0
+    again = cli("capture", "--out", out, "--", *FLAGS)
+    assert again.code == 2 and "--force" in again.stderr
+    assert cli("capture", "--force", "--out", out, "--", *FLAGS).code == 0
+
+
+@pytest.mark.parametrize("flag, name, text", [
+    ("-mat", "A.mat", "0.01 0 0\n0 0.01 0\n0 0 0.01\n"),
+    ("-hkl", "P1.hkl", "0 0 0 100\n"),
+    ("-sourcefile", "sources.txt", "-10 0 0 1 1e-10\n"),
+])
+def test_force_refuses_an_out_dir_holding_an_input(cli: Cli, tmp_path: Path, flag: str, name: str,
+                                                   text: str) -> None:
+    out = tmp_path / "bundle"
+    out.mkdir()
+    source = out / name
+    source.write_text(text, encoding="utf-8")
+    (out / "old.txt").write_text("an earlier bundle\n", encoding="utf-8")
+    result = cli("capture", "--force", "--out", out, "--", *FLAGS, flag, source)
+    assert result.code == 2
+    assert result.stderr.count("\n") == 1 and f"holds the {flag} input" in result.stderr
+    assert source.read_text(encoding="utf-8") == text and (out / "old.txt").exists()
+
+
+def test_force_refuses_an_out_dir_holding_an_input_named_in_the_args_file(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "bundle"
+    out.mkdir()
+    (out / "A.mat").write_text("0.01 0 0\n0 0.01 0\n0 0 0.01\n", encoding="utf-8")
+    args = tmp_path / "args.txt"
+    args.write_text("-mat bundle/A.mat -default_F 100 -detpixels 64\n", encoding="utf-8")
+    result = cli("capture", "--force", "--args-file", args, "--out", out)
+    assert result.code == 2 and "holds the -mat input" in result.stderr
+    assert (out / "A.mat").exists()

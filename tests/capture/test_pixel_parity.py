@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tracediff.capture.rotations import rotate_axis
+from tracediff.capture.physics.rotations import rotate_axis
 from tracediff.capture.runner import CaptureResult, capture
 from tracediff.catalogue import FIELDS, FieldSpec, block_fields, detector_blocks
 from tracediff.trace.parser import parse_log

@@ -1,10 +1,9 @@
-"""Reproducibility bundle of ``tracediff capture --out DIR``, and where tracediff runs from.
+"""Reproducibility bundle of ``tracediff capture --out DIR``.
 
 A trace is only evidence if one can tell which code produced it, with what, where: the
-bundle holds the trace, its stderr notes, the exact command, an environment snapshot,
-the git state of the working directory and a manifest of sha256 sums. A stale installed
-copy shadowing the working tree is the classic way to fool oneself, so the import
-location is always reported (and a mismatch with ``./tracediff`` is warned about).
+bundle holds the trace, its stderr notes, the exact command, an environment snapshot and
+the git state of the working directory (both from :mod:`~tracediff.capture.provenance`)
+and a manifest of sha256 sums.
 
 The bundle is written into a temporary sibling folder and renamed into place at the
 end, so an interrupted or failed capture never leaves a half-written ``DIR``.
@@ -15,10 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -26,110 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from tracediff.capture.cmdline.walk import parse_argv, read_args_file
+from tracediff.capture.provenance import env_snapshot, git_context, import_location, tracediff_version
+from tracediff.capture.pixels import Pixel
+from tracediff.capture.runner import CaptureResult, PixelsResult, capture, capture_pixels
 from tracediff.errors import TraceDiffError
 
-BUNDLE_FILES = ("trace_py.log", "trace_py.stderr", "command.txt", "env_snapshot.txt", "git_context.txt")
+#: Files of every bundle besides the traces.
+RECORD_FILES = ("trace_py.stderr", "command.txt", "env_snapshot.txt", "git_context.txt")
+#: The files of a one-pixel bundle (a multi-pixel one has a trace file per pixel instead of trace_py.log).
+BUNDLE_FILES = ("trace_py.log", *RECORD_FILES)
 MANIFEST = "manifest.json"
-ENV_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "CUDA_VISIBLE_DEVICES", "PYTHONPATH", "PYTHONHASHSEED")
-ENV_PREFIXES = ("TRACEDIFF_", "TRACE_C_")
-
-
-def import_location() -> Path:
-    """The folder of the imported ``tracediff`` package."""
-    import tracediff
-
-    file = getattr(tracediff, "__file__", None)
-    if file:
-        return Path(file).resolve().parent
-    return Path(next(iter(tracediff.__path__))).resolve()
-
-
-def shadowing_warning(cwd: Path | None = None) -> str | None:
-    """A warning when the current directory holds a tracediff source tree that is not the one imported."""
-    here = (cwd or Path.cwd()) / "tracediff"
-    if not (here / "capture").is_dir() and not (here / "__init__.py").is_file():
-        return None
-    try:
-        local = here.resolve()
-    except OSError:
-        return None
-    imported = import_location()
-    if local != imported:
-        return (f"WARNING: the current directory has a tracediff source tree ({local}) "
-                f"but tracediff was imported from {imported}")
-    return None
-
-
-def import_location_notes() -> list[str]:
-    notes = [f"imported from {import_location()}"]
-    warning = shadowing_warning()
-    if warning:
-        notes.append(warning)
-    return notes
-
-
-def tracediff_version() -> str:
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-
-        return version("tracediff")
-    except PackageNotFoundError:
-        return "unknown (not installed; running from source)"
-
-
-def env_snapshot(device: str, dtype: str) -> str:
-    """Versions, platform, device, dtype, thread count and the relevant environment variables."""
-    import numpy
-    import torch
-
-    lines = [
-        f"tracediff {tracediff_version()}",
-        f"tracediff imported from {import_location()}",
-        f"python {sys.version.split()[0]} ({sys.executable})",
-        f"torch {torch.__version__}",
-        f"numpy {numpy.__version__}",
-        f"platform {platform.platform()}",
-        f"machine {platform.machine()}",
-        f"device {device}",
-        f"dtype {dtype}",
-        f"torch threads {torch.get_num_threads()}",
-        f"cuda available {torch.cuda.is_available()}",
-        f"cwd {Path.cwd()}",
-    ]
-    names = sorted({*ENV_VARS, *(k for k in os.environ if k.startswith(ENV_PREFIXES))})
-    for name in names:
-        value = os.environ.get(name)
-        lines.append(f"env {name}={value}" if value is not None else f"env {name} (unset)")
-    return "\n".join(lines) + "\n"
-
-
-def _git(args: list[str], cwd: Path) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=20, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
-def git_context(cwd: Path | None = None) -> str:
-    """HEAD, branch and dirty state of the current directory's repository (or why not)."""
-    cwd = cwd or Path.cwd()
-    top = _git(["rev-parse", "--show-toplevel"], cwd)
-    if top is None:
-        return f"{cwd}: not a git repository (or git is not available)\n"
-    head = _git(["rev-parse", "HEAD"], cwd) or "(no commits yet)"
-    branch = (_git(["symbolic-ref", "--short", "-q", "HEAD"], cwd)
-              or _git(["rev-parse", "--abbrev-ref", "HEAD"], cwd) or "(detached or unknown)")
-    status = _git(["status", "--porcelain"], cwd)
-    lines = [f"repository {top}", f"HEAD {head}", f"branch {branch}"]
-    if status is None:
-        lines.append("dirty unknown")
-    elif status:
-        lines.append("dirty yes")
-        lines += [f"  {line}" for line in status.splitlines()]
-    else:
-        lines.append("dirty no")
-    return "\n".join(lines) + "\n"
 
 
 def _sha256(path: Path) -> str:
@@ -140,13 +44,21 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_target(out: Path, force: bool, inputs: Sequence[Path] = ()) -> None:
+def _inputs(argv: Sequence[str], args_file: Path | str | None) -> list[tuple[str, Path]]:
+    """(flag, path) of every file the capture reads: the args file, -mat, -hkl, -sourcefile, -stol."""
+    words = (read_args_file(args_file) if args_file is not None else []) + [str(a) for a in argv]
+    files = list(parse_argv(words, args_file=args_file).input_files)
+    return ([("--args-file", Path(args_file))] if args_file is not None else []) + files
+
+
+def _check_target(out: Path, force: bool, inputs: Sequence[tuple[str, Path]] = ()) -> None:
     here, target = Path.cwd().resolve(), out.resolve()
     if target == here or target in here.parents:
         raise TraceDiffError("--out must be a folder of its own, not the working folder or one above it", path=out)
-    for item in inputs:
+    for flag, item in inputs:
         if target in Path(item).resolve().parents:
-            raise TraceDiffError(f"--out holds an input file ({item}); choose another folder", path=out)
+            raise TraceDiffError(f"--out holds the {flag} input {item} (replacing the folder would delete it); "
+                                 "choose another folder", path=out)
     if out.exists() and not out.is_dir():
         raise TraceDiffError("--out exists and is not a directory", path=out)
     if out.is_dir() and any(out.iterdir()) and not force:
@@ -180,17 +92,17 @@ def _move_into_place(tmp: Path, out: Path) -> None:
 class _Tee:
     """Notes go to the bundle's trace_py.stderr and to the user's stderr."""
 
-    def __init__(self, *streams: object) -> None:
+    def __init__(self, *streams: TextIO) -> None:
         self.streams = streams
 
     def write(self, text: str) -> int:
         for stream in self.streams:
-            stream.write(text)  # type: ignore[attr-defined]
+            stream.write(text)
         return len(text)
 
     def flush(self) -> None:
         for stream in self.streams:
-            stream.flush()  # type: ignore[attr-defined]
+            stream.flush()
 
 
 def _make_tmp(parent: Path, name: str) -> Path:
@@ -205,40 +117,53 @@ def _make_tmp(parent: Path, name: str) -> Path:
 class BundleResult:
     out: Path
     files: dict[str, dict[str, object]]
-    capture: object  #: the runner's CaptureResult
+    capture: CaptureResult | PixelsResult
+
+
+def _capture_into(tmp: Path, argv: Sequence[str], pixels: Sequence[Pixel] | None, notes: TextIO, *,
+                  args_file: Path | str | None, device: str,
+                  dtype: str) -> tuple[CaptureResult | PixelsResult, list[str], dict[str, object]]:
+    """Run the capture into ``tmp``: (result, trace file names, what the manifest says about them)."""
+    if pixels is None:
+        with open(tmp / "trace_py.log", "w", encoding="utf-8") as log:
+            one = capture(argv, args_file=args_file, device=device, dtype=dtype, stream=log, notes_stream=notes)
+        return one, ["trace_py.log"], {"trace_lines": one.lines_written, "pixel_traced": one.pixel_traced}
+    many = capture_pixels(argv, pixels, tmp, args_file=args_file, device=device, dtype=dtype, notes_stream=notes)
+    names = [path.name for path in many.files.values()]
+    return many, names, {"trace_lines": many.lines_written, "pixels_traced": len(names)}
 
 
 def write_bundle(out: Path | str, argv: Sequence[str], *, args_file: Path | str | None = None,
                  force: bool = False, device: str = "cpu", dtype: str = "float64",
-                 command: Sequence[str] | None = None, notes_stream: TextIO | None = None) -> BundleResult:
-    """Run a capture and write its reproducibility bundle to ``out`` (all or nothing)."""
-    from tracediff.capture.runner import capture  # runner imports this module
+                 command: Sequence[str] | None = None, notes_stream: TextIO | None = None,
+                 pixels: Sequence[Pixel] | None = None) -> BundleResult:
+    """Run a capture and write its reproducibility bundle to ``out`` (all or nothing).
 
+    With ``pixels``, one trace file per pixel (``pixel_s20_f30.log``...) replaces ``trace_py.log``.
+    """
     out = Path(out)
-    _check_target(out, force, [args_file] if args_file else [])
+    _check_target(out, force, _inputs(argv, args_file))
     parent = out.resolve().parent
     if not parent.is_dir():
         raise TraceDiffError("parent folder of --out does not exist", path=out)
     tmp = _make_tmp(parent, out.name)
     try:
-        with open(tmp / "trace_py.log", "w", encoding="utf-8") as log, \
-                open(tmp / "trace_py.stderr", "w", encoding="utf-8") as err:
-            result = capture(argv, args_file=args_file, device=device, dtype=dtype, stream=log,
-                             notes_stream=_Tee(err, notes_stream or sys.stderr))
+        with open(tmp / "trace_py.stderr", "w", encoding="utf-8") as err:
+            result, traces, summary = _capture_into(tmp, argv, pixels, _Tee(err, notes_stream or sys.stderr),
+                                                    args_file=args_file, device=device, dtype=dtype)
         (tmp / "command.txt").write_text(_command_text(argv, Path(args_file) if args_file else None, command),
                                          encoding="utf-8")
         (tmp / "env_snapshot.txt").write_text(env_snapshot(str(result.device), str(dtype)), encoding="utf-8")
         (tmp / "git_context.txt").write_text(git_context(), encoding="utf-8")
         files = {name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
-                 for name in BUNDLE_FILES}
+                 for name in (*traces, *RECORD_FILES)}
         manifest = {
             "tool": "tracediff capture",
             "tracediff_version": tracediff_version(),
             "tracediff_imported_from": str(import_location()),
             "device": str(result.device),
             "dtype": str(dtype),
-            "trace_lines": result.lines_written,
-            "pixel_traced": result.pixel_traced,
+            **summary,
             "files": files,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
