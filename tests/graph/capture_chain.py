@@ -17,6 +17,6 @@ def capture_text(args_file: Path, extra: list[str]) -> str:
 
 def known_flags() -> set[str]:
     """Every flag the capture model's flag table names (patterns included)."""
-    from tracediff.capture.flag_table import FLAG_TABLE
+    from tracediff.capture.cmdline.table import FLAG_TABLE
 
     return {p.text for rule in FLAG_TABLE for p in rule.patterns} | {rule.name for rule in FLAG_TABLE}
