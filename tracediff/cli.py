@@ -143,6 +143,8 @@ def profile_list() -> None:
 from tracediff.cli_capture import CONTEXT_SETTINGS, capture  # noqa: E402 - torch loads inside the command
 
 app.command("capture", context_settings=CONTEXT_SETTINGS)(capture)
+from tracediff.cli_triage import triage  # noqa: E402 - torch loads inside the command
+app.command("triage")(triage)
 
 
 def main(argv: list[str] | None = None) -> None:
