@@ -8,6 +8,7 @@ from tracediff.triage.verdicts import VERDICTS, decide
 
 
 @pytest.mark.parametrize(("c_port", "c_model", "model_port", "c_production", "verdict"), [
+    ("diverged", "diverged", "diverged", "diverged", "all differ"),
     ("diverged", "match", "diverged", None, "port bug"),
     ("diverged", "diverged", "match", None, "C quirk or bug"),
     ("diverged", "diverged", "diverged", None, "all differ"),
@@ -20,6 +21,12 @@ from tracediff.triage.verdicts import VERDICTS, decide
 def test_decide(c_port: str, c_model: str | None, model_port: str | None, c_production: str | None,
                 verdict: str) -> None:
     assert decide(c_port, c_model, model_port, c_production) == verdict
+
+
+def test_production_agreeing_with_the_model_makes_it_the_c() -> None:
+    """The port's trace print is wrong too, but what it computes agrees with tracediff's model."""
+    assert decide("diverged", "diverged", "diverged", "diverged", "match") == "C quirk or bug"
+    assert decide("diverged", "diverged", "diverged", "diverged", "diverged") == "all differ"
 
 
 def test_only_unexplained_verdicts_fail() -> None:

@@ -94,16 +94,16 @@ def _quirk(name: str) -> str:
     return ""
 
 
-def judge(c_port: Comparison, c_model: Comparison, model_port: Comparison,
-          c_production: Comparison | None = None) -> list[FieldVerdict]:
+def judge(c_port: Comparison, c_model: Comparison, model_port: Comparison, c_production: Comparison | None = None,
+          model_production: Comparison | None = None) -> list[FieldVerdict]:
     """One verdict per field of ``c_port`` that is not a match, in the C's order."""
-    cm, mp, cp = _rows(c_model), _rows(model_port), _rows(c_production)
+    cm, mp, cp, xp = _rows(c_model), _rows(model_port), _rows(c_production), _rows(model_production)
     out = []
     for key, row in _rows(c_port).items():
         if row.status == MATCH or row.status == "only_in_cand":
             continue
-        m, x, p = cm.get(key), mp.get(key), cp.get(key)
-        verdict = decide(row.status, m.status if m else None, x.status if x else None, p.status if p else None)
+        m, x, p, q = cm.get(key), mp.get(key), cp.get(key), xp.get(key)
+        verdict = decide(row.status, *(r.status if r else None for r in (m, x, p, q)))
         out.append(FieldVerdict(
             field=row.field, occurrence=row.occurrence, verdict=verdict, c_value=_text(row.ref_value),
             port_value=_text(row.cand_value), model_value=_text(m.cand_value) if m else None,
@@ -140,5 +140,11 @@ def triage(args_file: Path, c_log: Path, port_log: Path | None = None, *, model:
                     "model_port": compare_logs(reference, port, options)}
         if port_log is not None and production is not None:
             compared["c_production"] = compare_logs(c_log, production, options)
-    fields = judge(compared["c_port"], compared["c_model"], compared["model_port"], compared.get("c_production"))
-    return TriageResult(fields=fields, compared=compared)
+            compared["model_production"] = compare_logs(reference, production, options)
+    fields = judge(compared["c_port"], compared["c_model"], compared["model_port"], compared.get("c_production"),
+                   compared.get("model_production"))
+    notes = [f"port trace: {port_log or f'capture of --model {model}'}",
+             f"tracediff's model: capture of --model tracediff on {args_file}"]
+    if port_log is not None and production is not None:
+        notes.append(f"port production values: capture of --model {model}")
+    return TriageResult(fields=fields, compared=compared, notes=notes)

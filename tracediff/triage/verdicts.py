@@ -2,7 +2,7 @@
 
 Each field where the port's trace departs from the C's is judged from three (four) pairs:
 C vs port, C vs model (tracediff's own, which reproduces the C), model vs port, and, when a
-port adapter read the port's production objects, C vs production.
+port adapter read the port's production objects, C vs production and model vs production.
 """
 
 from __future__ import annotations
@@ -31,11 +31,14 @@ VERDICTS: dict[str, Verdict] = {v.name: v for v in (
 )}
 
 
-def decide(c_port: str, c_model: str | None, model_port: str | None, c_production: str | None) -> str:
+def decide(c_port: str, c_model: str | None, model_port: str | None, c_production: str | None = None,
+           model_production: str | None = None) -> str:
     """The verdict for a field whose C-vs-port status is not a match.
 
-    ``c_model``/``model_port``/``c_production`` are the statuses of the other pairs
-    (``match``, ``diverged``, ``missing``), None where that pair was not compared.
+    The other arguments are the statuses of the other pairs (``match``, ``diverged``,
+    ``missing``), None where that pair was not compared. The port's production value
+    counts as the port's word where it was read: when it agrees with tracediff's model
+    and the C differs, the C is the odd one out even if the port's trace print is wrong too.
     """
     if c_port == MISSING:
         return "not in port trace"
@@ -45,7 +48,7 @@ def decide(c_port: str, c_model: str | None, model_port: str | None, c_productio
         return "port bug"
     if c_model in (None, MISSING):
         return "no witness"
-    if model_port == MATCH:
+    if MATCH in (model_port, model_production):
         return "C quirk or bug"
     return "all differ"
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import torch
+
 from tracediff.capture.models.interface import FieldSupport
 from tracediff.capture.models.nanobrag_torch.probe import Probe
 from tracediff.catalogue import FIELDS
@@ -90,6 +92,7 @@ TRACED: tuple[Traced, ...] = (
     *(_t(f"F_latt_{x}", "lattice", "pixel", None, _P, f"nanobrag_torch sincg(π·{h}, N{x})",
          (lambda i: lambda p: p.lattice_per_phi[0, i])(i)) for i, (x, h) in enumerate(zip("abc", "hkl"))),
     _t("F_latt", "lattice", "pixel", None, _D, "F_latt_a · F_latt_b · F_latt_c", lambda p: p.lattice_per_phi[0].prod()),
+    _t("phi_tic", "phi", "step", None, _D, "the phi step index", lambda p: torch.arange(len(p.phi_deg)), dims=("phi",)),
     _t("phi_deg", "phi", "step", "deg", _P, "CrystalConfig phi_start_deg + tic · osc_range_deg / phi_steps",
        lambda p: p.phi_deg, dims=("phi",)),
     _t("k_frac", "phi", "step", None, _D, "S · rot_b per phi step", lambda p: p.hkl_per_phi[:, 1], dims=("phi",)),
