@@ -72,3 +72,16 @@ def test_a_stale_editable_install_is_refused_naming_both_places(tmp_path: Path) 
 def test_a_tree_without_the_package_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(TraceDiffError, match=f"no {PACKAGE}/__init__.py"):
         import_port(tmp_path)
+
+
+def test_an_install_pointing_elsewhere_is_warned_about(tmp_path: Path) -> None:
+    other = _fake_port(tmp_path / "other", "other")
+    info = other / "src" / "nanobrag_torch-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: nanobrag-torch\nVersion: 0.1.0\n")
+    (info / "direct_url.json").write_text('{"url": "file://%s", "dir_info": {"editable": true}}' % other)
+    sys.path.append(str(other / "src"))  # installed, but behind the source tree
+    port = import_port(_fake_port(tmp_path / "checkout", "tree"))
+    assert port.package.MARKER == "tree"
+    warning = [note for note in port.notes if note.startswith("WARNING")]
+    assert len(warning) == 1 and str(other) in warning[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import json
 import os
 import subprocess
 import sys
@@ -54,17 +55,17 @@ def _package_root(source: Path) -> Path:
     raise TraceDiffError(f"--source {source}: no {PACKAGE}/__init__.py in it or in its src/ folder")
 
 
-def _installed_elsewhere(root: Path) -> str | None:
-    """Where an installed ``nanobrag-torch`` distribution points, when that is not ``root``."""
-    try:
-        dist = importlib.metadata.distribution(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    origin = dist.read_text("direct_url.json") or ""
-    location = str(dist.locate_file(""))
-    if str(root) in origin or Path(location).resolve() == root:
-        return None
-    return origin.strip() or location
+def _installed_elsewhere(root: Path) -> list[str]:
+    """Where installed ``nanobrag-torch`` distributions point, when that is not ``root``."""
+    out = []
+    for dist in importlib.metadata.distributions(name=DISTRIBUTION):
+        origin = dist.read_text("direct_url.json") or ""  # an editable install names its project folder
+        location = Path(str(dist.locate_file(""))).resolve()
+        project = json.loads(origin).get("url", "").removeprefix("file://") if origin.strip() else ""
+        places = {location, Path(project).resolve()} if project else {location}
+        if not places & {root, root.parent}:
+            out.append(project or str(location))
+    return out
 
 
 def import_port(source: Path) -> ImportedPort:
@@ -90,8 +91,8 @@ def import_port(source: Path) -> ImportedPort:
         raise TraceDiffError(f"stale install: {PACKAGE} was imported from {location}, not from the source tree "
                              f"{root}; uninstall that copy or fix --source")
     notes = [f"{PACKAGE} imported from {location}"]
-    elsewhere = _installed_elsewhere(root)
+    elsewhere = list(dict.fromkeys(_installed_elsewhere(root)))
     if elsewhere:
-        notes.append(f"WARNING: an installed {DISTRIBUTION} points at {elsewhere}, not at {root}; "
+        notes.append(f"WARNING: an installed {DISTRIBUTION} points at {', '.join(elsewhere)}, not at {root}; "
                      "this capture used the source tree, other tools may not")
     return ImportedPort(package=package, source=root, location=location, notes=notes)
