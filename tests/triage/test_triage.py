@@ -21,6 +21,8 @@ TRACE_C: hkl_frac 1.5 2 3
 TRACE_C: F_latt 125
 TRACE_C: I_pixel_final 42
 TRACE_C: polar 1
+TRACE_C: ratio 0.99
+TRACE_C: steps 4
 """
 PORT_LOG = """TRACE_PY: pix0_vector_meters 0.1 0.2 0.31
 TRACE_PY: scattering_vec_A_inv 1 0 0
@@ -34,8 +36,12 @@ TRACE_PY: hkl_frac 1.5 2 3
 TRACE_PY: F_latt 124
 TRACE_PY: I_pixel_final 42
 TRACE_PY: polar 1
+TRACE_PY: ratio 0.99
+TRACE_PY: steps 4
 """
 PRODUCTION_LOG = """TRACE_PY: pix0_vector_meters 0.1 0.2 0.31
+TRACE_PY: ratio -0.04
+TRACE_PY: steps 4
 TRACE_PY: hkl_frac 1.5 2 3
 TRACE_PY: F_latt 6
 """
@@ -58,7 +64,10 @@ def test_each_field_gets_the_verdict_of_its_witnesses(tmp_path: Path) -> None:
     result = _judged(tmp_path)
     verdicts = {f.field: f.verdict for f in result.fields}
     assert verdicts == {"pix0_vector_meters": "port bug", "scattering_vec_A_inv": "C quirk or bug",
-                        "hkl_frac": "print only", "F_latt": "all differ", "polar": "not in port trace"}
+                        "hkl_frac": "print only", "F_latt": "all differ", "polar": "not in port trace",
+                        "ratio": "port bug"}  # not in the port's trace: judged on its production value
+    ratio = next(f for f in result.fields if f.field == "ratio")
+    assert ratio.port_value == "-0.04" and "production value" in ratio.detail
     quirk = next(f for f in result.fields if f.field == "scattering_vec_A_inv").quirk
     assert quirk.startswith("Q8/G3")  # the catalogue's quirk is named
     assert result.exit_code == 1

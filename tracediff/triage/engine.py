@@ -11,7 +11,7 @@ from tracediff.capture.models.run import capture_model
 from tracediff.catalogue import fields_named
 from tracediff.compare.engine import compare_logs
 from tracediff.compare.options import CompareOptions
-from tracediff.compare.result import MATCH, Comparison, FieldResult
+from tracediff.compare.result import MATCH, MISSING, Comparison, FieldResult
 from tracediff.errors import TraceDiffError
 from tracediff.trace.values import ParsedValue
 from tracediff.triage.verdicts import VERDICTS, decide
@@ -103,12 +103,19 @@ def judge(c_port: Comparison, c_model: Comparison, model_port: Comparison, c_pro
         if row.status == MATCH or row.status == "only_in_cand":
             continue
         m, x, p, q = cm.get(key), mp.get(key), cp.get(key), xp.get(key)
+        detail = row.note or row.rule
+        if row.status == MISSING and p is not None and p.status != MISSING:
+            # the port's trace does not print it, but its production value was read: that is the port's word
+            if p.status == MATCH:
+                continue
+            row, x, p, q = p, q, None, None
+            detail = "the port's trace does not print it: judged on its production value"
         verdict = decide(row.status, *(r.status if r else None for r in (m, x, p, q)))
         out.append(FieldVerdict(
             field=row.field, occurrence=row.occurrence, verdict=verdict, c_value=_text(row.ref_value),
             port_value=_text(row.cand_value), model_value=_text(m.cand_value) if m else None,
             production_value=_text(p.cand_value) if p else None,
-            quirk=_quirk(row.field), detail=row.note or row.rule))
+            quirk=_quirk(row.field), detail=detail))
     return out
 
 
