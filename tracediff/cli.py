@@ -224,6 +224,11 @@ def profile_list() -> None:
 from tracediff.cli_capture import CONTEXT_SETTINGS, capture  # noqa: E402 - torch loads inside the command
 
 app.command("capture", context_settings=CONTEXT_SETTINGS, cls=PlainUsage)(capture)
+from tracediff.cli_check import check  # noqa: E402 - no torch: check reads one log
+from tracediff.cli_triage import triage  # noqa: E402 - torch loads inside the command
+
+app.command("check", cls=PlainUsage)(check)
+app.command("triage", cls=PlainUsage)(triage)
 
 
 def _print_version(value: bool) -> None:
@@ -291,9 +296,6 @@ def _quiet_stdout() -> None:
     """After a broken pipe, point stdout at /dev/null so the interpreter's final flush stays silent."""
     with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-from tracediff.cli_check import check  # noqa: E402 - no torch: check reads one log
-
-app.command("check", cls=PlainUsage)(check)
 
 
 def main(argv: list[str] | None = None) -> None:

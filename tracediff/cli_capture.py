@@ -40,6 +40,11 @@ def capture(
         "to DIR/pixel_sS_fF.log, exactly as a -trace_pixel S F capture prints it."),
     device: str = typer.Option("cpu", "--device", help="torch device, e.g. cpu or cuda (errors if absent)."),
     dtype: str = typer.Option("float64", "--dtype", help="float64 (default, as the C) or float32."),
+    model: str = typer.Option("tracediff", "--model", help="Model to trace: tracediff (its own model) or "
+                              "nanobrag_torch (the user's port, from --source)."),
+    source: Optional[Path] = typer.Option(None, "--source", help="The port's source tree (default: src/ of "
+                                          "the git root)."),
+    list_fields: bool = typer.Option(False, "--list-fields", help="Print what --model can and cannot trace."),
 ) -> None:
     """Trace nanoBragg's computation in PyTorch: `tracediff capture [OPTIONS] -- <nanoBragg flags>`.
 
@@ -47,6 +52,10 @@ def capture(
     TRACE_C log. Notes (C quirks that fired, where tracediff was imported from) go to stderr.
     """
     flags = [a for a in ctx.args]
+    if model != "tracediff" or list_fields:
+        from tracediff.cli_triage import capture_other_model
+
+        raise typer.Exit(code=capture_other_model(model, flags, args_file, source, dtype, device, list_fields, out))
     if args_file is None and not flags:
         raise TraceDiffError("no nanoBragg flags: pass --args-file FILE and/or flags after --")
     pixels = parse_pixel_selection(trace_pixels) if trace_pixels is not None else None
