@@ -1,0 +1,125 @@
+"""The continuous search: Levenberg-Marquardt on the traced pixel's residual, Jacobian by torch autograd.
+
+Why Levenberg-Marquardt and not gradient descent: the residual is a smooth, nearly linear function of a
+handful of inputs, so Gauss-Newton steps converge quadratically to the planted value (to float64
+rounding), and the damping keeps the first steps safe when the start is far off. Everything is
+float64. Parameters are moved in scaled units (1 = one ``SCALES`` step) so one damping fits all.
+
+Covered: the detector frame and the per-pixel chain (:mod:`tracediff.explain.model`), with the
+inputs ``distance``, the pivot's beam-centre offsets, ``rotx/roty/rotz``, ``twotheta`` and the
+``wavelength``. The crystal (cell, misset) is not on the differentiable path.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import torch
+
+from tracediff.explain.model import Baseline, pixel_records, start_parameters
+from tracediff.explain.scenario import Runner
+from tracediff.explain.target import FieldValue, Key
+
+#: the size of one scaled step of each parameter (SI units): the fit's conditioning, not a limit
+SCALES = {"distance": 1e-3, "fbeam": 1e-4, "sbeam": 1e-4, "fclose": 1e-4, "sclose": 1e-4,
+          "rotx": 1e-3, "roty": 1e-3, "rotz": 1e-3, "twotheta": 1e-3, "wavelength": 1e-12}
+CONVERGED_COST = 1e-30  #: sum of squared scaled residuals at which the fit stops
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """Where the fit started and ended (SI units) and how well it then reproduced the fields it fitted."""
+
+    start: dict[str, float]
+    end: dict[str, float]
+    cost_start: float
+    cost_end: float
+    iterations: int
+    fields: int  #: fields in the residual
+
+    def moved(self, rtol: float = 1e-9) -> dict[str, tuple[float, float]]:
+        """Parameters that moved by more than ``rtol`` of their size (or of their step when zero)."""
+        return {n: (self.start[n], self.end[n]) for n in self.start
+                if abs(self.end[n] - self.start[n]) > rtol * max(abs(self.start[n]), SCALES[n])}
+
+
+def fitted_parameters(base: Baseline) -> tuple[str, ...]:
+    """The inputs the fit moves: the offsets of the pivot in use, never those it ignores."""
+    centre = ("fclose", "sclose") if base.geometry.pivot == "SAMPLE" else ("fbeam", "sbeam")
+    return ("distance", *centre, "rotx", "roty", "rotz", "twotheta", "wavelength")
+
+
+class _Residual:
+    """Scaled residual vector of the traced pixel's fields against ``target`` as a function of ``u``."""
+
+    def __init__(self, base: Baseline, names: tuple[str, ...], target: dict[Key, FieldValue]) -> None:
+        self.base, self.names, self.target = base, names, target
+        self.start = start_parameters(base)
+
+    def params(self, u: torch.Tensor) -> dict[str, torch.Tensor]:
+        params = dict(self.start)
+        for i, name in enumerate(self.names):
+            params[name] = self.start[name] + SCALES[name] * u[i]
+        return params
+
+    def __call__(self, u: torch.Tensor) -> torch.Tensor:
+        records, _ = pixel_records(self.base, self.params(u), smooth=True)
+        seen: Counter[str] = Counter()
+        parts = []
+        for name, value in records:
+            key = (name, seen[name])
+            seen[name] += 1
+            want = self.target.get(key)
+            if want is None or not isinstance(value, torch.Tensor) or not value.is_floating_point():
+                continue
+            got = value.reshape(-1).to(torch.float64)
+            if got.numel() != len(want.numbers):
+                continue
+            scale = max(max(abs(x) for x in want.numbers), 1e-300) if any(want.numbers) else 1.0
+            parts.append((got - torch.tensor(want.numbers, dtype=torch.float64)) / scale)
+        return torch.cat(parts) if parts else torch.zeros(0, dtype=torch.float64)
+
+
+def _step(jac: torch.Tensor, r: torch.Tensor, damping: float) -> torch.Tensor:
+    """The Levenberg-Marquardt step ``(JᵀJ + λ diag JᵀJ) δ = -Jᵀr`` (insensitive columns stay put)."""
+    a = jac.T @ jac
+    diag = torch.diagonal(a).clone()
+    live = diag > 0
+    step = torch.zeros(jac.shape[1], dtype=torch.float64)
+    if bool(live.any()):
+        sub = a[live][:, live] + damping * torch.diag(diag[live])
+        step[live] = torch.linalg.solve(sub, -(jac.T @ r)[live])
+    return step
+
+
+def fit(runner: Runner, base: Baseline, target: dict[Key, FieldValue], max_iterations: int = 30) -> FitResult:
+    """Move the numeric inputs until the traced pixel reproduces ``target`` (Levenberg-Marquardt)."""
+    names = fitted_parameters(base)
+    f = _Residual(base, names, target)
+    u = torch.zeros(len(names), dtype=torch.float64)
+    runner.spend()
+    r = f(u)
+    cost = cost0 = float(r @ r)
+    damping, iterations = 1e-3, 0
+    while iterations < max_iterations and cost > CONVERGED_COST and r.numel():
+        iterations += 1
+        runner.spend()
+        jac = torch.autograd.functional.jacobian(f, u)
+        for _ in range(12):
+            step = _step(jac, r, damping)
+            runner.spend()
+            r_new = f(u + step)
+            cost_new = float(r_new @ r_new)
+            if cost_new < cost:
+                u, r, cost = u + step, r_new, cost_new
+                damping = max(damping / 10.0, 1e-12)
+                break
+            damping *= 10.0
+        else:
+            break  # no step lowers the cost: a minimum (to rounding) or a flat direction
+        if float(step.abs().max()) < 1e-13:
+            break
+    end = f.params(u)
+    return FitResult({n: float(f.start[n]) for n in names}, {n: float(end[n]) for n in names}, cost0, cost,
+                     iterations, len(target))
