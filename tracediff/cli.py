@@ -98,6 +98,7 @@ def compare(
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore project config files.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when a waiver matched nothing.")] = False,
     color: Annotated[bool, typer.Option("--color/--no-color", help="Colour the table.")] = False,
+    explain: Annotated[Optional[Path], typer.Option("--explain", help="ARGS_FILE of both runs: add the top explanation (tracediff explain) as a hint on stderr; runs the model.")] = None,
 ) -> None:
     """Compare CANDIDATE against REFERENCE field by field; exit 0 agree, 1 diverge, 2 error."""
     from tracediff.compare.engine import compare_logs
@@ -121,6 +122,10 @@ def compare(
     _emit(text, output)
     if append is not None:
         append_dated(append, render_markdown(result, diverged_only=diverged_only))
+    if explain is not None and result.exit_code == 1:
+        from tracediff.cli_explain import explain_hint
+
+        sys.stderr.write(explain_hint(reference, candidate, explain))
     raise typer.Exit(result.exit_code)
 
 
@@ -143,6 +148,9 @@ def profile_list() -> None:
 from tracediff.cli_capture import CONTEXT_SETTINGS, capture  # noqa: E402 - torch loads inside the command
 
 app.command("capture", context_settings=CONTEXT_SETTINGS)(capture)
+from tracediff.cli_explain import explain as explain_command  # noqa: E402 - torch loads inside the command
+
+app.command("explain", context_settings=CONTEXT_SETTINGS)(explain_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ inputs ``distance``, the pivot's beam-centre offsets, ``rotx/roty/rotz``, ``twot
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 
@@ -64,7 +65,9 @@ class _Residual:
         return params
 
     def __call__(self, u: torch.Tensor) -> torch.Tensor:
-        records, _ = pixel_records(self.base, self.params(u), smooth=True)
+        with warnings.catch_warnings():  # the trace reads a few values with float(): harmless here
+            warnings.simplefilter("ignore", UserWarning)
+            records, _ = pixel_records(self.base, self.params(u), smooth=True)
         seen: Counter[str] = Counter()
         parts = []
         for name, value in records:
@@ -79,6 +82,17 @@ class _Residual:
             scale = max(max(abs(x) for x in want.numbers), 1e-300) if any(want.numbers) else 1.0
             parts.append((got - torch.tensor(want.numbers, dtype=torch.float64)) / scale)
         return torch.cat(parts) if parts else torch.zeros(0, dtype=torch.float64)
+
+
+def _jacobian(f: _Residual, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(r, dr/du) from one forward pass and one batched backward pass (reverse-mode autograd)."""
+    u = u.detach().clone().requires_grad_(True)
+    r = f(u)
+    if not r.requires_grad:  # no fitted field depends on the inputs
+        return r.detach(), torch.zeros(r.numel(), u.numel(), dtype=torch.float64)
+    eye = torch.eye(r.numel(), dtype=torch.float64)
+    (jac,) = torch.autograd.grad(r, u, grad_outputs=eye, is_grads_batched=True, allow_unused=True)
+    return r.detach(), (jac if jac is not None else torch.zeros(r.numel(), u.numel(), dtype=torch.float64))
 
 
 def _step(jac: torch.Tensor, r: torch.Tensor, damping: float) -> torch.Tensor:
@@ -99,17 +113,19 @@ def fit(runner: Runner, base: Baseline, target: dict[Key, FieldValue], max_itera
     f = _Residual(base, names, target)
     u = torch.zeros(len(names), dtype=torch.float64)
     runner.spend()
-    r = f(u)
+    with torch.no_grad():
+        r = f(u)
     cost = cost0 = float(r @ r)
     damping, iterations = 1e-3, 0
     while iterations < max_iterations and cost > CONVERGED_COST and r.numel():
         iterations += 1
         runner.spend()
-        jac = torch.autograd.functional.jacobian(f, u)
+        _, jac = _jacobian(f, u)
         for _ in range(12):
             step = _step(jac, r, damping)
             runner.spend()
-            r_new = f(u + step)
+            with torch.no_grad():
+                r_new = f(u + step)
             cost_new = float(r_new @ r_new)
             if cost_new < cost:
                 u, r, cost = u + step, r_new, cost_new
