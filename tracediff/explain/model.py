@@ -4,7 +4,8 @@ Why one module: the capture package is the model; the search only needs four thi
 and keeping them in one place keeps the rest of the explainer independent of how capture is laid
 out. The four things:
 
-* :func:`run_full` - the whole capture for a list of flags (in-process, no subprocess), as values;
+* :func:`run_full` - the whole capture for a list of flags (in-process, no subprocess), as values
+  (:func:`capture_text`: the same as a log);
 * :func:`load` - the parsed flags, the resolved detector and the prepared pixel set-up;
 * :func:`frame_geometry` - the detector frame (pivot, rotations, two-theta, pix0) rebuilt from
   tensors, so a *decision* (another pivot, beam vector, two-theta axis, rotation order, pix0
@@ -40,8 +41,8 @@ from tracediff.capture.runner import capture
 from tracediff.errors import TraceDiffError
 from tracediff.trace.parser import parse_log
 
-__all__ = ["RTD", "Baseline", "Flags", "FrameEdit", "Values", "beam_centre_base", "frame_geometry", "load",
-           "pix0_given", "pixel_records", "run_frame", "run_full", "start_parameters"]
+__all__ = ["RTD", "Baseline", "Flags", "FrameEdit", "Values", "beam_centre_base", "capture_text", "frame_geometry",
+           "frame_text", "load", "pix0_given", "pixel_records", "run_frame", "run_full", "start_parameters"]
 
 #: (field, occurrence) -> the numbers the model printed for it
 Values = dict[tuple[str, int], tuple[float, ...]]
@@ -102,11 +103,16 @@ def _values_of_text(text: str) -> Values:
         return {(r.field, r.occurrence): tuple(float(x) for x in r.value.numbers) for r in log.records()}
 
 
-def run_full(flags: Flags, dtype: str = "float64") -> Values:
-    """The whole capture for ``flags`` (every field it prints), in this process."""
+def capture_text(flags: Flags, dtype: str = "float64") -> str:
+    """The TRACE_PY log the whole capture prints for ``flags``, made in this process."""
     out = io.StringIO()
     capture(list(flags.extra), args_file=flags.args_file, stream=out, notes_stream=io.StringIO(), dtype=dtype)
-    return _values_of_text(out.getvalue())
+    return out.getvalue()
+
+
+def run_full(flags: Flags, dtype: str = "float64") -> Values:
+    """The whole capture for ``flags`` (every field it prints)."""
+    return _values_of_text(capture_text(flags, dtype))
 
 
 def load(flags: Flags, dtype: str = "float64") -> Baseline:
@@ -192,12 +198,17 @@ def pixel_records(base: Baseline, params: dict[str, torch.Tensor], edit: FrameEd
     return [(r.name, r.value) for r in tracer.records if r.style == "pixel"], tracer
 
 
-def run_frame(base: Baseline, params: dict[str, torch.Tensor], edit: FrameEdit = FrameEdit()) -> Values:
-    """The traced pixel's printed values on the rebuilt frame (a decision or parameter changed)."""
+def frame_text(base: Baseline, params: dict[str, torch.Tensor], edit: FrameEdit = FrameEdit()) -> str:
+    """The traced pixel's TRACE_PY lines on the rebuilt frame (a decision or parameter changed)."""
     _, tracer = pixel_records(base, params, edit)
     out = io.StringIO()
     write_records(tracer, TraceWriter(out))  # type: ignore[arg-type]
-    return _values_of_text(out.getvalue())
+    return out.getvalue()
+
+
+def run_frame(base: Baseline, params: dict[str, torch.Tensor], edit: FrameEdit = FrameEdit()) -> Values:
+    """The traced pixel's printed values on the rebuilt frame."""
+    return _values_of_text(frame_text(base, params, edit))
 
 
 def beam_centre_base(base: Baseline) -> dict[str, float]:

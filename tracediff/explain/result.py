@@ -11,7 +11,7 @@ NOTHING = "nothing to explain"
 EXPLAINED = "explained by one change"
 COMBINED = "explained by a combination of changes"
 PARTIAL = "no single change explains it"
-REPRODUCED = "the given flags reproduce it"
+REPRODUCED = "the given flags reproduce it (print-only unit errors aside)"
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,10 @@ class Scenario:
         return both
 
 
+def _as_tuple(v: object) -> tuple[float, ...]:
+    return tuple(float(x) for x in v.tolist())  # type: ignore[attr-defined]
+
+
 def scenario_of(row: Hypothesis, base: Baseline) -> Scenario | None:
     """The change a table row makes on this case, or None where it changes nothing here."""
     g = base.geometry
@@ -71,8 +75,10 @@ def scenario_of(row: Hypothesis, base: Baseline) -> Scenario | None:
     pix0 = pix0_given(base) if row.pix0 == "given" else None
     if row.pix0 == "given" and pix0 is None:
         return None
-    if row.twotheta_axis is not None and g.twotheta == 0.0:
+    if row.twotheta_axis is not None and (g.twotheta == 0.0 or row.twotheta_axis == _as_tuple(g.twotheta_axis)):
         return None
+    if row.pivot == g.pivot or (row.beam is not None and row.beam == _as_tuple(g.beam)):
+        return None  # the decision the C made already
     if row.rotation_order != "xyz" and sum(a != 0.0 for a in (g.rotx, g.roty, g.rotz)) < 2:
         return None
     return Scenario(frame=FrameEdit(pivot=row.pivot, beam=row.beam, twotheta_axis=row.twotheta_axis,

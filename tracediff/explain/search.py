@@ -28,7 +28,7 @@ from tracediff.explain.result import (
     COMBINED, EXPLAINED, NOTHING, PARTIAL, REPRODUCED, Explanation, ExplainResult, Move, SideResult,
 )
 from tracediff.explain.scenario import Budget, BudgetSpent, Runner, Scenario, scenario_of
-from tracediff.explain.scoring import Score, digits_gained, score
+from tracediff.explain.scoring import Score, UnitError, digits_gained, residual, score
 from tracediff.explain.table import Table, load_table
 from tracediff.explain.target import Target, label, targets
 
@@ -47,8 +47,15 @@ class _Candidate:
     moves: tuple[Move, ...] = ()
 
 
+def _same(run: Values, other: Values) -> bool:
+    """Every field ``run`` prints, ``other`` prints with the same numbers (a frame run prints fewer fields)."""
+    return all(other.get(key) == numbers for key, numbers in run.items())
+
+
 @dataclass
-class _Search:
+class Search:
+    """The state of one search: the runner (budget), the table, the baseline's values and the runs tried."""
+
     runner: Runner
     table: Table
     baseline: Values = field(default_factory=dict)
@@ -65,6 +72,8 @@ class _Search:
             return
         except (ArithmeticError, ValueError, RuntimeError, TraceDiffError):
             return  # the change makes a run the model cannot do (NaN pixel, no crystal...): nothing to learn
+        if _same(values, self.baseline) or any(_same(values, c.values) for c in self.tried):
+            return  # changes nothing here, or the same as a change already tried (listed once, first wording)
         self.tried.append(_Candidate(source, change, why, scenario, values, moves))
 
 
@@ -90,23 +99,26 @@ def _rank_key(e: Explanation, order: int) -> tuple[float, float, float, int]:
     return (-e.digits, -e.confidence, e.residual, order)
 
 
-def _unit_explanations(base: Score, target: Target) -> list[Explanation]:
+def _unit_explanations(base: Score, target: Target, values: Values) -> list[Explanation]:
     """The print-only unit mistakes the given flags already show, one explanation per mistake."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[UnitError]] = {}
     for u in base.unit_errors:
         groups.setdefault(u.label, []).append(u)
     out = []
     for text, units in groups.items():
-        fields = tuple(label(u.key) for u in units)
+        raw = {u.key: residual(values[u.key], target.diverging[u.key]) for u in units}
         out.append(Explanation(
-            change=f"print-only unit error: {', '.join(fields)} {text} (x{units[0].factor:g})", source="units",
-            why="the value is right; the printed number is in another unit than its name says",
-            explains=(), unit_errors=fields, unexplained=(), broken=(),
-            residual=max(u.residual for u in units), confidence=round(len(units) / len(target.diverging), 3)))
+            change=f"print-only unit error: {', '.join(label(u.key) for u in units)} {text} (x{units[0].factor:g})",
+            source="units", why="the value is right; the printed number is in another unit than its name says",
+            explains=(), unit_errors=tuple(label(u.key) for u in units),
+            unexplained=tuple(label(k) for k in base.unexplained), broken=(),
+            residual=max(u.residual for u in units), confidence=round(len(units) / len(target.diverging), 3),
+            digits=round(digits_gained(raw, {u.key: u.residual for u in units}), 2)))
     return out
 
 
-def _ranked(search: _Search, target: Target) -> tuple[Score, list[Explanation]]:
+def ranked(search: Search, target: Target) -> tuple[Score, list[Explanation]]:
+    """The baseline's score and every run tried that explains something, best first (unit mistakes too)."""
     base = score(search.baseline, target, search.table.units)
     found = []
     for order, c in enumerate(search.tried):
@@ -115,24 +127,34 @@ def _ranked(search: _Search, target: Target) -> tuple[Score, list[Explanation]]:
         if e.explains or len(e.unit_errors) > len(base.unit_errors):
             found.append((_rank_key(e, order), e))
     found.sort(key=lambda item: item[0])
-    return base, [e for _, e in found] + _unit_explanations(base, target)
+    return base, sorted([e for _, e in found] + _unit_explanations(base, target, search.baseline),
+                        key=lambda e: -e.digits)
 
 
-def _pair_best(search: _Search, target: Target) -> None:
-    """Combine the best single change with the next best ones, where it leaves fields unexplained."""
-    _, ranked = _ranked(search, target)
-    singles = [e for e in ranked if e.source.startswith("table:") and "+" not in e.source]
-    if not singles or not singles[0].unexplained:
+def _pair_best(search: Search, target: Target) -> None:
+    """Combine the best single change with the next best ones, where it leaves fields unexplained.
+
+    Singles are ordered by digits gained, whether or not they reproduce a field on their own: a beam
+    shift in a float32 port closes its gaps only to float32 rounding, and needs the float32 row beside it.
+    """
+    _, found = ranked(search, target)
+    if found and not found[0].unexplained:
         return
-    by_source = {c.source: c for c in search.tried}
-    first = by_source[singles[0].source]
-    for other in singles[1:1 + PAIRED]:
-        second = by_source[other.source]
+    base = score(search.baseline, target, search.table.units)
+    singles = [c for c in search.tried if c.source.startswith("table:") and "+" not in c.source]
+    gains = [digits_gained(base.residuals, score(c.values, target, search.table.units, c.scenario.rtol).residuals)
+             for c in singles]
+    order = sorted(range(len(singles)), key=lambda i: (-gains[i], i))
+    if not order or gains[order[0]] <= 0.0:
+        return
+    first = singles[order[0]]
+    for i in order[1:1 + PAIRED]:
+        second = singles[i]
         search.run(f"{first.source}+{second.source[6:]}", f"{first.change} + {second.change}",
                    f"{first.why}; and {second.why}", first.scenario.plus(second.scenario))
 
 
-def _fit(search: _Search, target: Target, base: Score) -> None:
+def _fit(search: Search, target: Target, base: Score) -> None:
     """The continuous fit from the given values, verified by a full run of the moved flags."""
     if search.spent:
         return
@@ -151,33 +173,35 @@ def _fit(search: _Search, target: Target, base: Score) -> None:
                    Scenario(words=move_words(model, moves)), moves)
 
 
-def _verdict(base: Score, ranked: list[Explanation], target: Target) -> str:
+def _verdict(base: Score, found: list[Explanation], target: Target) -> str:
     if not target.diverging:
         return NOTHING
-    if len(base.covered()) == len(target.diverging) and not base.unit_errors:
+    if len(base.covered()) == len(target.diverging):
         return REPRODUCED
-    top = ranked[0] if ranked else None
+    top = found[0] if found else None
     if top is not None and not top.unexplained and not top.broken:
         return COMBINED if "+" in top.source else EXPLAINED
     return PARTIAL
 
 
-def _side(search: _Search, target: Target, use_fit: bool) -> SideResult:
-    base, _ = _ranked(search, target)
-    if target.diverging and not (len(base.covered()) == len(target.diverging) and not base.unit_errors):
+def _side(search: Search, target: Target, use_fit: bool) -> SideResult:
+    base, _ = ranked(search, target)
+    if target.diverging and len(base.covered()) < len(target.diverging):
         _pair_best(search, target)
         if use_fit:
             _fit(search, target, base)
-    base, ranked = _ranked(search, target)
-    verdict = _verdict(base, ranked, target)
-    if verdict == REPRODUCED:
-        ranked = [Explanation("no change: the given flags", "baseline", "tracediff's model prints these values",
-                              tuple(label(k) for k in target.diverging), (), (), (),
-                              max(base.residuals.values(), default=0.0), 1.0)]
-    return SideResult(target.side, verdict, tuple(label(k) for k in target.diverging), tuple(ranked))
+    base, found = ranked(search, target)
+    verdict = _verdict(base, found, target)
+    if verdict == REPRODUCED:  # the given flags, and the print-only unit mistakes they show
+        found = [Explanation("no change: the given flags", "baseline", "tracediff's model prints these values",
+                             tuple(label(k) for k in base.reproduced),
+                             tuple(f"{label(u.key)}: {u.label} (x{u.factor:g})" for u in base.unit_errors), (), (),
+                             max(base.residuals.values(), default=0.0), 1.0)] + [e for e in found if e.source == "units"]
+    return SideResult(target.side, verdict, tuple(label(k) for k in target.diverging), tuple(found))
 
 
-def _try_table(search: _Search) -> None:
+def try_table(search: Search) -> None:
+    """Run every table row that changes something on this case (in table order)."""
     base = search.runner.base()
     for row in search.table.hypotheses:
         scenario = scenario_of(row, base)
@@ -191,10 +215,10 @@ def explain(reference: str | Path, candidate: str | Path, flags: Flags, budget: 
     options = replace(options or CompareOptions(), keep_all=True, first_only=False)
     comparison = compare_logs(reference, candidate, options)
     cand_target, ref_target = targets(comparison.rows, Path(reference), Path(candidate))
-    search = _Search(Runner(flags, budget), load_table())
+    search = Search(Runner(flags, budget), load_table())
     if cand_target.diverging:
         search.baseline = search.runner.run(Scenario())
-        _try_table(search)
+        try_table(search)
     sides = [_side(search, t, use_fit) for t in (cand_target, ref_target)]
     return ExplainResult(Path(reference), Path(candidate), sides[0], sides[1], search.runner.runs,
                          round(search.runner.seconds, 3), budget.max_runs, budget.max_seconds, search.spent)
