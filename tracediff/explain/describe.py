@@ -74,6 +74,16 @@ def shift_text(row: Hypothesis, base: Baseline, table: Table) -> str:
     return f"{flag} {end:.10g} ({word}, {abs(row.pixels) * px * 1e3:g} mm, {more})"
 
 
+def shift_words(row: Hypothesis, base: Baseline, table: Table) -> tuple[str, ...]:
+    """The flags that make a beam-centre shift (the pivot restated), or () where no flag moves it alone."""
+    g = base.geometry
+    if table.centre_flags(g.convention, g.pivot) is None:
+        return ()
+    parameter = ("f" if row.axis == "fast" else "s") + ("close" if g.pivot == "SAMPLE" else "beam")
+    flag, _, _, end = _centre_move(base, table, parameter, row.pixels * base.config.pixel_size)
+    return flag, repr(end), "-pivot", g.pivot.lower()
+
+
 def change_text(row: Hypothesis, base: Baseline, table: Table) -> str:
     if row.kind == "shift":
         return shift_text(row, base, table)

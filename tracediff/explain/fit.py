@@ -25,7 +25,8 @@ from tracediff.explain.target import FieldValue, Key
 #: the size of one scaled step of each parameter (SI units): the fit's conditioning, not a limit
 SCALES = {"distance": 1e-3, "fbeam": 1e-4, "sbeam": 1e-4, "fclose": 1e-4, "sclose": 1e-4,
           "rotx": 1e-3, "roty": 1e-3, "rotz": 1e-3, "twotheta": 1e-3, "wavelength": 1e-12}
-CONVERGED_COST = 1e-30  #: sum of squared scaled residuals at which the fit stops
+CONVERGED_COST = 1e-30  #: sum of squared scaled residuals at which a fit stops
+SOLVED = 1e-13  #: relative residual per field at which one input alone counts as the answer
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,8 @@ def _step(jac: torch.Tensor, r: torch.Tensor, damping: float) -> torch.Tensor:
     return step
 
 
-def fit(runner: Runner, base: Baseline, target: dict[Key, FieldValue], max_iterations: int = 30) -> FitResult:
-    """Move the numeric inputs until the traced pixel reproduces ``target`` (Levenberg-Marquardt)."""
-    names = fitted_parameters(base)
-    f = _Residual(base, names, target)
-    u = torch.zeros(len(names), dtype=torch.float64)
+def _levenberg_marquardt(runner: Runner, f: _Residual, u: torch.Tensor, max_iterations: int) -> tuple[torch.Tensor, float, float, int]:
+    """(u, cost at start, cost at end, iterations) of Levenberg-Marquardt from ``u``."""
     runner.spend()
     with torch.no_grad():
         r = f(u)
@@ -136,6 +134,37 @@ def fit(runner: Runner, base: Baseline, target: dict[Key, FieldValue], max_itera
             break  # no step lowers the cost: a minimum (to rounding) or a flat direction
         if float(step.abs().max()) < 1e-13:
             break
+    return u, cost0, cost, iterations
+
+
+def _result(f: _Residual, u: torch.Tensor, cost0: float, cost: float, iterations: int) -> FitResult:
     end = f.params(u)
-    return FitResult({n: float(f.start[n]) for n in names}, {n: float(end[n]) for n in names}, cost0, cost,
-                     iterations, len(target))
+    return FitResult({n: float(f.start[n]) for n in f.names}, {n: float(end[n]) for n in f.names}, cost0, cost,
+                     iterations, len(f.target))
+
+
+def fit(runner: Runner, base: Baseline, target: dict[Key, FieldValue], max_iterations: int = 30) -> FitResult:
+    """Move the fewest numeric inputs that make the traced pixel reproduce ``target``.
+
+    Stage 1 fits each input alone and stops at the first that reproduces every fitted field to
+    ``SOLVED`` (several inputs move the pixel alike - rotx and a two-theta about x - and the one that
+    was changed is the simplest answer). Stage 2 fits them all, from the best single fit.
+    """
+    names = fitted_parameters(base)
+    solved = SOLVED**2 * max(len(target), 1)
+    best: tuple[float, int, torch.Tensor] | None = None
+    for i, name in enumerate(names):
+        f = _Residual(base, (name,), target)
+        u, cost0, cost, iterations = _levenberg_marquardt(runner, f, torch.zeros(1, dtype=torch.float64), 10)
+        if cost <= solved:
+            return _result(f, u, cost0, cost, iterations)
+        if best is None or cost < best[0]:
+            best = (cost, i, u)
+    f = _Residual(base, names, target)
+    u = torch.zeros(len(names), dtype=torch.float64)
+    if best is not None:
+        u[best[1]] = best[2][0]
+    u, _, cost, iterations = _levenberg_marquardt(runner, f, u, max_iterations)
+    with torch.no_grad():
+        r0 = f(torch.zeros(len(names), dtype=torch.float64))
+    return _result(f, u, float(r0 @ r0), cost, iterations)

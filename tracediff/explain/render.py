@@ -23,6 +23,8 @@ def _explanation(rank: int, e: Explanation) -> list[str]:
         lines.append(f"     print-only unit errors: {_names(e.unit_errors)}")
     if e.unexplained:
         lines.append(f"     leaves unexplained {len(e.unexplained)}: {_names(e.unexplained)}")
+    if e.not_checked:
+        lines.append(f"     not printed by its run (not checked) {len(e.not_checked)}: {_names(e.not_checked)}")
     if e.broken:
         lines.append(f"     breaks {len(e.broken)} agreeing: {_names(e.broken)}")
     return lines

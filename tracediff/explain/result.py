@@ -11,7 +11,7 @@ NOTHING = "nothing to explain"
 EXPLAINED = "explained by one change"
 COMBINED = "explained by a combination of changes"
 PARTIAL = "no single change explains it"
-REPRODUCED = "the given flags reproduce it (print-only unit errors aside)"
+REPRODUCED = "the given flags reproduce it"
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Explanation:
     digits: float = 0.0  #: decimal digits of agreement gained over the given flags (the ranking score)
     rule: str = "compare's tolerances"  #: the tolerance that decided "reproduced"
     moves: tuple[Move, ...] = ()
+    not_checked: tuple[str, ...] = ()  #: diverging fields this change's run does not print
 
     def summary(self) -> str:
         n = len(self.explains) + len(self.unit_errors)

@@ -37,10 +37,11 @@ class Score:
 
     reproduced: tuple[Key, ...]  #: diverging fields the run reproduces as printed
     unit_errors: tuple[UnitError, ...]  #: diverging fields it reproduces up to a print-only unit factor
-    unexplained: tuple[Key, ...]  #: diverging fields it does not reproduce (or does not print)
+    unexplained: tuple[Key, ...]  #: diverging fields it prints and does not reproduce
     broken: tuple[Key, ...]  #: agreeing fields it no longer reproduces
     residuals: dict[Key, float]  #: residual of every diverging field (after its unit factor, if any)
     agreeing_residuals: dict[Key, float]  #: residual of every agreeing field the run prints
+    unprinted: tuple[Key, ...] = ()  #: diverging fields the run does not print (a frame run: the detector block)
 
     def covered(self) -> set[Key]:
         return set(self.reproduced) | {u.key for u in self.unit_errors}
@@ -73,13 +74,16 @@ def _unit_error(key: Key, model: tuple[float, ...], target: FieldValue,
 
 
 def score(run: Values, target: Target, units: tuple[UnitMistake, ...], rtol: float = 0.0) -> Score:
-    """Judge ``run`` against ``target`` (fields the run does not print stay unexplained / unbroken).
+    """Judge ``run`` against ``target`` (fields the run does not print are neither explained nor broken).
 
     ``rtol`` is a floor on every field's tolerance: the rounding a float32 run is judged with.
     """
-    reproduced, unexplained, unit_errors, residuals = [], [], [], {}
+    reproduced, unexplained, unit_errors, unprinted, residuals = [], [], [], [], {}
     for key, want in target.diverging.items():
         got = run.get(key)
+        if got is None:
+            unprinted.append(key)
+            continue
         if reproduces(got, want, rtol=rtol):
             reproduced.append(key)
             residuals[key] = residual(got, want)  # type: ignore[arg-type]
@@ -95,7 +99,8 @@ def score(run: Values, target: Target, units: tuple[UnitMistake, ...], rtol: flo
     broken = [key for key, want in target.agreeing.items() if key in run and not reproduces(run[key], want, rtol=rtol)]
     kept = {key: residual(run[key], want) for key, want in target.agreeing.items()
             if key in run and len(run[key]) == len(want.numbers)}
-    return Score(tuple(reproduced), tuple(unit_errors), tuple(unexplained), tuple(broken), residuals, kept)
+    return Score(tuple(reproduced), tuple(unit_errors), tuple(unexplained), tuple(broken), residuals, kept,
+                 tuple(unprinted))
 
 
 def digits_gained(before: dict[Key, float], after: dict[Key, float]) -> float:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tracediff import CompareOptions, compare_logs
 from tracediff.errors import TraceDiffError
-from tracediff.explain.describe import change_text, fit_moves, move_text, move_words
+from tracediff.explain.describe import change_text, fit_moves, move_text, move_words, shift_words
 from tracediff.explain.fit import fit
 from tracediff.explain.model import Flags, Values
 from tracediff.explain.result import (
@@ -88,6 +88,7 @@ def _explanation(c: _Candidate, s: Score, base: Score, target: Target) -> Explan
         explains=tuple(label(k) for k in s.reproduced if k in new),
         unit_errors=tuple(f"{label(u.key)}: {u.label} (x{u.factor:g})" for u in s.unit_errors),
         unexplained=tuple(label(k) for k in s.unexplained), broken=tuple(label(k) for k in s.broken),
+        not_checked=tuple(label(k) for k in s.unprinted),
         residual=max((s.residuals[k] for k in covered), default=0.0), confidence=round(share * kept, 3),
         digits=round(digits_gained(base.residuals, s.residuals)
                      - digits_gained(s.agreeing_residuals, base.agreeing_residuals), 2),
@@ -177,7 +178,7 @@ def _verdict(base: Score, found: list[Explanation], target: Target) -> str:
     if not target.diverging:
         return NOTHING
     if len(base.covered()) == len(target.diverging):
-        return REPRODUCED
+        return EXPLAINED if base.unit_errors else REPRODUCED
     top = found[0] if found else None
     if top is not None and not top.unexplained and not top.broken:
         return COMBINED if "+" in top.source else EXPLAINED
@@ -192,11 +193,12 @@ def _side(search: Search, target: Target, use_fit: bool) -> SideResult:
             _fit(search, target, base)
     base, found = ranked(search, target)
     verdict = _verdict(base, found, target)
-    if verdict == REPRODUCED:  # the given flags, and the print-only unit mistakes they show
-        found = [Explanation("no change: the given flags", "baseline", "tracediff's model prints these values",
-                             tuple(label(k) for k in base.reproduced),
-                             tuple(f"{label(u.key)}: {u.label} (x{u.factor:g})" for u in base.unit_errors), (), (),
-                             max(base.residuals.values(), default=0.0), 1.0)] + [e for e in found if e.source == "units"]
+    if target.diverging and len(base.covered()) == len(target.diverging):  # up to print-only unit mistakes
+        found = [e for e in found if e.source == "units"] + [Explanation(
+            "no change: the given flags", "baseline", "tracediff's model prints these values",
+            tuple(label(k) for k in base.reproduced),
+            tuple(f"{label(u.key)}: {u.label} (x{u.factor:g})" for u in base.unit_errors), (), (),
+            max(base.residuals.values(), default=0.0), 1.0)]
     return SideResult(target.side, verdict, tuple(label(k) for k in target.diverging), tuple(found))
 
 
@@ -205,6 +207,9 @@ def try_table(search: Search) -> None:
     base = search.runner.base()
     for row in search.table.hypotheses:
         scenario = scenario_of(row, base)
+        words = shift_words(row, base, search.table) if row.kind == "shift" else ()
+        if words:  # a shift the flags can make: a full run (every field) in the C's own arithmetic
+            scenario = Scenario(words=words)
         if scenario is not None:
             search.run(f"table:{row.id}", change_text(row, base, search.table), row.why, scenario)
 
