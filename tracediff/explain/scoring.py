@@ -1,6 +1,7 @@
 """How well a model run reproduces a target: per field, with one stated tolerance formula.
 
-A field is reproduced when ``max|model - target| <= atol + rtol * max|target|``, with the rtol and
+A field is reproduced when ``max|model - target| <= max(atol, rtol * max|target|)`` (compare's rule),
+with the rtol and
 atol compare judged that field with (raised to a change's own floor where the table gives one: a
 float32 run is judged at float32 rounding) (so explain calls "reproduced" exactly what compare would call
 "agree"). Its residual is ``max|model - target| / max|target|`` (the absolute error when the target
@@ -60,7 +61,7 @@ def reproduces(model: tuple[float, ...] | None, target: FieldValue, factor: floa
         return False
     scale = max((abs(t) for t in target.numbers), default=0.0)
     err = max((abs(factor * m - t) for m, t in zip(model, target.numbers, strict=True)), default=0.0)
-    return err <= target.atol + max(target.rtol, rtol) * scale
+    return err <= max(target.atol, max(target.rtol, rtol) * scale)
 
 
 def _unit_error(key: Key, model: tuple[float, ...], target: FieldValue,
