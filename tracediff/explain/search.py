@@ -217,10 +217,10 @@ def try_table(search: Search) -> None:
 def explain(reference: str | Path, candidate: str | Path, flags: Flags, budget: Budget = Budget(), *,
             use_fit: bool = True, options: CompareOptions | None = None) -> ExplainResult:
     """Which change of ``flags`` makes tracediff's model print the candidate's (and the reference's) values."""
+    search = Search(Runner(flags, budget), load_table())  # the clock starts before the comparison
     options = replace(options or CompareOptions(), keep_all=True, first_only=False)
     comparison = compare_logs(reference, candidate, options)
     cand_target, ref_target = targets(comparison.rows, Path(reference), Path(candidate))
-    search = Search(Runner(flags, budget), load_table())
     if cand_target.diverging:
         search.baseline = search.runner.run(Scenario())
         try_table(search)
