@@ -26,6 +26,8 @@ from tracediff.explain.target import FieldValue, Key
 SCALES = {"distance": 1e-3, "fbeam": 1e-4, "sbeam": 1e-4, "fclose": 1e-4, "sclose": 1e-4,
           "rotx": 1e-3, "roty": 1e-3, "rotz": 1e-3, "twotheta": 1e-3, "wavelength": 1e-12}
 CONVERGED_COST = 1e-30  #: sum of squared scaled residuals at which a fit stops
+DAMPING_TRIES = 6  #: damping increases (x10 each) tried before a fit gives up on lowering the cost
+SINGLE_ITERATIONS = 6  #: iterations of each one-input fit (Gauss-Newton converges in 2-4 when it can)
 SOLVED = 1e-13  #: relative residual per field at which one input alone counts as the answer
 
 
@@ -108,7 +110,8 @@ def _step(jac: torch.Tensor, r: torch.Tensor, damping: float) -> torch.Tensor:
     return step
 
 
-def _levenberg_marquardt(runner: Runner, f: _Residual, u: torch.Tensor, max_iterations: int) -> tuple[torch.Tensor, float, float, int]:
+def _levenberg_marquardt(runner: Runner, f: _Residual, u: torch.Tensor,
+                         max_iterations: int) -> tuple[torch.Tensor, float, float, int]:
     """(u, cost at start, cost at end, iterations) of Levenberg-Marquardt from ``u``."""
     runner.spend()
     with torch.no_grad():
@@ -119,7 +122,7 @@ def _levenberg_marquardt(runner: Runner, f: _Residual, u: torch.Tensor, max_iter
         iterations += 1
         runner.spend()
         _, jac = _jacobian(f, u)
-        for _ in range(12):
+        for _ in range(DAMPING_TRIES):
             step = _step(jac, r, damping)
             runner.spend()
             with torch.no_grad():
@@ -155,7 +158,8 @@ def fit(runner: Runner, base: Baseline, target: dict[Key, FieldValue], max_itera
     best: tuple[float, int, torch.Tensor] | None = None
     for i, name in enumerate(names):
         f = _Residual(base, (name,), target)
-        u, cost0, cost, iterations = _levenberg_marquardt(runner, f, torch.zeros(1, dtype=torch.float64), 10)
+        u, cost0, cost, iterations = _levenberg_marquardt(runner, f, torch.zeros(1, dtype=torch.float64),
+                                                       SINGLE_ITERATIONS)
         if cost <= solved:
             return _result(f, u, cost0, cost, iterations)
         if best is None or cost < best[0]:

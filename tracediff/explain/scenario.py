@@ -100,9 +100,15 @@ class Runner:
         return time.perf_counter() - self.started
 
     def spend(self) -> None:
-        """Count one model run, or raise :class:`BudgetSpent` when none is left."""
-        if self.runs >= self.budget.max_runs or self.seconds >= self.budget.max_seconds:
-            raise BudgetSpent(f"{self.runs} runs, {self.seconds:.1f} s")
+        """Count one model run, or raise :class:`BudgetSpent` when none is left.
+
+        A run is not started when the runs so far, at their average length, say it would end past
+        ``max_seconds``: the budget is kept, not overshot by the last run.
+        """
+        elapsed = self.seconds
+        average = elapsed / self.runs if self.runs else 0.0
+        if self.runs >= self.budget.max_runs or elapsed + average >= self.budget.max_seconds:
+            raise BudgetSpent(f"{self.runs} runs, {elapsed:.1f} s")
         self.runs += 1
 
     def base(self, words: tuple[str, ...] = (), dtype: str = "float64") -> Baseline:

@@ -177,8 +177,8 @@ def _fit(search: Search, target: Target, base: Score) -> None:
 def _verdict(base: Score, found: list[Explanation], target: Target) -> str:
     if not target.diverging:
         return NOTHING
-    if len(base.covered()) == len(target.diverging):
-        return EXPLAINED if base.unit_errors else REPRODUCED
+    if len(base.covered()) == len(target.diverging):  # the reference's own print quirks are no change
+        return EXPLAINED if base.unit_errors and target.side == "candidate" else REPRODUCED
     top = found[0] if found else None
     if top is not None and not top.unexplained and not top.broken:
         return COMBINED if "+" in top.source else EXPLAINED
