@@ -28,6 +28,7 @@ SCALES = {"distance": 1e-3, "fbeam": 1e-4, "sbeam": 1e-4, "fclose": 1e-4, "sclos
 CONVERGED_COST = 1e-30  #: sum of squared scaled residuals at which a fit stops
 DAMPING_TRIES = 6  #: damping increases (x10 each) tried before a fit gives up on lowering the cost
 SINGLE_ITERATIONS = 6  #: iterations of each one-input fit (Gauss-Newton converges in 2-4 when it can)
+MAX_STEPS = 1000.0  #: a fit moving an input further (1 m, 0.1 m of centre, 1 rad, 1 nm) is not reported
 SOLVED = 1e-13  #: relative residual per field at which one input alone counts as the answer
 
 
@@ -41,6 +42,11 @@ class FitResult:
     cost_end: float
     iterations: int
     fields: int  #: fields in the residual
+
+    @property
+    def plausible(self) -> bool:
+        """Every input stayed within ``MAX_STEPS`` of its scaled steps (else the landscape was flat or wrong)."""
+        return all(abs(self.end[n] - self.start[n]) <= MAX_STEPS * SCALES[n] for n in self.start)
 
     def moved(self, rtol: float = 1e-9) -> dict[str, tuple[float, float]]:
         """Parameters that moved by more than ``rtol`` of their size (or of their step when zero)."""

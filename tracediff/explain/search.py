@@ -167,7 +167,7 @@ def _fit(search: Search, target: Target, base: Score) -> None:
     except BudgetSpent:
         search.spent = True
         return
-    moves = fit_moves(model, search.table, result)
+    moves = fit_moves(model, search.table, result) if result.plausible else ()
     if moves:
         search.run("fit", "; ".join(move_text(m) for m in moves),
                    "numeric inputs moved by the continuous fit (Levenberg-Marquardt, autograd Jacobian)",
