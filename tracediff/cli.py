@@ -169,6 +169,7 @@ def compare(
     strict: Annotated[bool, typer.Option("--strict", metavar=BOOL, help="Fail when a waiver matched nothing.")] = False,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", metavar=BOOL, help="Colour the report (default: on a terminal, unless NO_COLOR is set).")] = None,
     family: Annotated[Optional[list[str]], typer.Option("--family", metavar="REF=CAND", help="Pair the reference's tag family REF with the candidate's CAND (REF=CAND). Repeatable.")] = None,
+    explain: Annotated[Optional[Path], typer.Option("--explain", metavar="ARGS_FILE", help="The flags both runs were given: add the top explanation (tracediff explain) as a hint on stderr; runs the model.")] = None,
 ) -> None:
     """Compare CANDIDATE against REFERENCE field by field; exit 0 agree, 1 diverge, 2 error."""
     from tracediff.compare.engine import AUTO, compare_logs, parse_family_option
@@ -202,6 +203,10 @@ def compare(
     _emit(text, output)
     if append is not None:
         append_report(append, dated_entry(render_markdown(result, **view)))
+    if explain is not None and result.exit_code == 1:
+        from tracediff.cli_explain import explain_hint
+
+        sys.stderr.write(explain_hint(reference, candidate, explain))
     raise typer.Exit(result.exit_code)
 
 
@@ -229,6 +234,9 @@ from tracediff.cli_triage import triage  # noqa: E402 - torch loads inside the c
 
 app.command("check", cls=PlainUsage)(check)
 app.command("triage", cls=PlainUsage)(triage)
+from tracediff.cli_explain import explain as explain_command  # noqa: E402 - torch loads inside the command
+
+app.command("explain", context_settings=CONTEXT_SETTINGS, cls=PlainUsage)(explain_command)
 
 
 def _print_version(value: bool) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tracediff.capture.flags import read_args_file
+from tracediff.capture.cmdline.walk import read_args_file
 from tracediff.capture.models.interface import CaptureOutcome, CaptureRequest, FieldSupport
 from tracediff.capture.runner import capture as run_capture
 from tracediff.catalogue import FIELDS
