@@ -11,7 +11,8 @@ from tracediff.capture.models.run import capture_model
 from tracediff.catalogue import fields_named
 from tracediff.compare.engine import compare_logs
 from tracediff.compare.options import CompareOptions
-from tracediff.compare.result import MATCH, MISSING, Comparison, FieldResult
+from tracediff.compare.result import Comparison, FieldResult
+from tracediff.compare.status import Status
 from tracediff.errors import TraceDiffError
 from tracediff.trace.values import ParsedValue
 from tracediff.triage.verdicts import VERDICTS, decide
@@ -100,13 +101,13 @@ def judge(c_port: Comparison, c_model: Comparison, model_port: Comparison, c_pro
     cm, mp, cp, xp = _rows(c_model), _rows(model_port), _rows(c_production), _rows(model_production)
     out = []
     for key, row in _rows(c_port).items():
-        if row.status == MATCH or row.status == "only_in_cand":
+        if row.status in (Status.MATCHED, Status.EXTRA):
             continue
         m, x, p, q = cm.get(key), mp.get(key), cp.get(key), xp.get(key)
         detail = row.note or row.rule
-        if row.status == MISSING and p is not None and p.status != MISSING:
+        if row.status.missing and p is not None and not p.status.missing:
             # the port's trace does not print it, but its production value was read: that is the port's word
-            if p.status == MATCH:
+            if p.status is Status.MATCHED:
                 continue
             row, x, p, q = p, q, None, None
             detail = "the port's trace does not print it: judged on its production value"

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracediff.compare.result import DIVERGED, MATCH, MISSING
+from tracediff.compare.status import Status
+
+MATCH = Status.MATCHED
+_MISSING = (Status.MISSING_REQUIRED, Status.MISSING_OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -40,17 +43,17 @@ def decide(c_port: str, c_model: str | None, model_port: str | None, c_productio
     counts as the port's word where it was read: when it agrees with tracediff's model
     and the C differs, the C is the odd one out even if the port's trace print is wrong too.
     """
-    if c_port == MISSING:
+    if c_port in _MISSING:
         return "not in port trace"
     if c_production == MATCH:
         return "print only"
     if c_model == MATCH:
         return "port bug"
-    if c_model in (None, MISSING):
+    if c_model is None or c_model in _MISSING:
         return "no witness"
     if MATCH in (model_port, model_production):
         return "C quirk or bug"
     return "all differ"
 
 
-__all__ = ["DIVERGED", "VERDICTS", "Verdict", "decide"]
+__all__ = ["VERDICTS", "Verdict", "decide"]
