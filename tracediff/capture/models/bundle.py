@@ -10,41 +10,13 @@ user's source tree), ``import_location.txt`` (where the port was imported from) 
 from __future__ import annotations
 
 import json
-import os
-import platform
 import shlex
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from tracediff.capture.models.run import capture_model
+from tracediff.capture.provenance import env_snapshot, git_context
 from tracediff.errors import TraceDiffError
-
-_ENV_PREFIXES = ("NANOBRAGG_", "TRACEDIFF_", "OMP_", "CUDA_", "TORCH_")
-
-
-def _git(source: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", "-C", str(source), *args], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError) as exc:
-        return f"(git unavailable: {exc})"
-    return done.stdout.strip() if done.returncode == 0 else f"(not a git tree: {done.stderr.strip()})"
-
-
-def git_context(source: Path) -> str:
-    """Commit, branch and ``git status --short`` of the tree the port came from."""
-    return "\n".join((f"source: {source}", f"commit: {_git(source, 'rev-parse', 'HEAD')}",
-                      f"branch: {_git(source, 'rev-parse', '--abbrev-ref', 'HEAD')}",
-                      "status:", _git(source, "status", "--short") or "(clean)")) + "\n"
-
-
-def env_snapshot() -> str:
-    import torch
-
-    lines = [f"python: {sys.version.split()[0]}", f"torch: {torch.__version__}", f"platform: {platform.platform()}"]
-    lines += [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith(_ENV_PREFIXES)]
-    return "\n".join(lines) + "\n"
 
 
 def write_model_bundle(out: Path, model: str, argv: Sequence[str], *, args_file: Path | None = None,
@@ -61,7 +33,7 @@ def write_model_bundle(out: Path, model: str, argv: Sequence[str], *, args_file:
                           *(["--source", str(source)] if source else []),
                           *(["--args-file", str(args_file)] if args_file else []), "--", *argv])
     tree = Path(outcome.imported_from).parent if outcome.imported_from else None
-    files = {"command.txt": command + "\n", "env_snapshot.txt": env_snapshot(),
+    files = {"command.txt": command + "\n", "env_snapshot.txt": env_snapshot(device, dtype),
              "git_context.txt": git_context(tree) if tree else "(no source tree: built-in model)\n",
              "import_location.txt": (outcome.imported_from or "(built-in)") + "\n"}
     for name, text in files.items():
