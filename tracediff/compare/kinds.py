@@ -72,11 +72,13 @@ def judge_text(ref: str | None, cand: str | None) -> Judgement:
     return Judgement(ok, "" if ok else "text differs")
 
 
-def judge_integers(ref: tuple[int, ...], cand: tuple[int, ...], names: ParsedValue | None = None) -> Judgement:
-    """Integers compare exactly, by their digits (also beyond 2**53, where doubles round)."""
+def judge_integers(ref: tuple[int | None, ...], cand: tuple[int | None, ...],
+                   names: ParsedValue | None = None) -> Judgement:
+    """Integers compare exactly, by their digits (also beyond 2**53, where doubles round);
+    positions printed as an integer on only one side (None on the other) are left out."""
     components = []
     for index, (a, b) in enumerate(zip(ref, cand)):
-        if a != b:
+        if a is not None and b is not None and a != b:
             diff = abs(a - b)
             components.append(Component(index, sub_name(names, index), a, b, float(diff),
                                          diff / max(abs(a), abs(b)), float("inf")))
@@ -117,13 +119,14 @@ def judge_numbers(
     rtol: np.ndarray, atol: np.ndarray, per_element: np.ndarray, exact: np.ndarray,
 ) -> NumberVerdicts:
     """Judge pairs of number arrays laid end to end (``counts`` numbers each, ``a`` and ``b``
-    already in one unit); ``rtol``/``atol``/``per_element``/``exact`` are given per pair."""
+    already in one unit); ``rtol``/``atol``/``per_element`` are given per pair, ``exact``
+    (printed as an integer on both sides: compared with ``==``) per element."""
     starts = np.zeros(len(counts), np.int64)
     if len(counts):
         np.cumsum(counts[:-1], out=starts[1:])
     seg_starts, seg_counts = _scale_segments(counts, starts, np.repeat(per_element, counts))
     v = judge_elements(a, b, np.repeat(rtol, counts), np.repeat(atol, counts), seg_starts, seg_counts,
-                       np.repeat(exact, counts))
+                       exact)
     ok = np.logical_and.reduceat(v.ok, starts) if len(a) else np.ones(len(counts), bool)
     abs_error = np.fmax.reduceat(v.abs_error, starts) if len(a) else np.zeros(len(counts))
     rel_error = np.fmax.reduceat(v.rel_error, starts) if len(a) else np.zeros(len(counts))
@@ -137,8 +140,14 @@ def judge_numbers(
     return NumberVerdicts(ok, abs_error, rel_error, worst, v, starts)
 
 
-def failing_components(v: NumberVerdicts, q: int, a: np.ndarray, b: np.ndarray, names: ParsedValue | None) -> list[Component]:
-    """Every failing number of pair ``q``, the worst first, then in order."""
+def _as_printed(x: float, integer: bool) -> float | int:
+    return int(x) if integer and np.isfinite(x) else float(x)
+
+
+def failing_components(v: NumberVerdicts, q: int, a: np.ndarray, b: np.ndarray, names: ParsedValue | None,
+                       exact: np.ndarray) -> list[Component]:
+    """Every failing number of pair ``q``, the worst first, then in order; numbers compared
+    exactly (``exact``, per element) are reported as the integers they were printed as."""
     lo = int(v.starts[q])
     hi = lo + (int(v.starts[q + 1]) - lo if q + 1 < len(v.starts) else len(a) - lo)
     excess = v.elements.excess(lo, hi)
@@ -146,5 +155,6 @@ def failing_components(v: NumberVerdicts, q: int, a: np.ndarray, b: np.ndarray, 
     worst = int(v.worst[q])
     order = [worst] + [k for k in bad if k != worst]
     e = v.elements
-    return [Component(k, sub_name(names, k), float(a[lo + k]), float(b[lo + k]), float(e.abs_error[lo + k]),
+    return [Component(k, sub_name(names, k), _as_printed(a[lo + k], exact[lo + k]),
+                      _as_printed(b[lo + k], exact[lo + k]), float(e.abs_error[lo + k]),
                       float(e.rel_error[lo + k]), float(excess[k])) for k in order]

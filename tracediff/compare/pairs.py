@@ -21,7 +21,7 @@ from tracediff.compare.rules import KeyRules
 from tracediff.trace.log import Batch
 from tracediff.trace.segments import segment_indices
 from tracediff.trace.units import conversion_factor
-from tracediff.trace.values import KINDS, NAMED, TEXT
+from tracediff.trace.values import KINDS, NAMED, TEXT, ParsedValue
 
 _TEXT = KINDS.index(TEXT)
 _NAMED = KINDS.index(NAMED)
@@ -73,12 +73,36 @@ def _structure_note(ref: Batch, cand: Batch, i: int, j: int) -> str | None:
     return None
 
 
-def _exact(batch: Batch, i: int) -> tuple[int, ...]:
+def _integers(batch: Batch, i: int) -> tuple[int | None, ...]:
+    """Per number of record ``i``: its printed integer (all digits), or None where not printed as one."""
     extra = batch.extras.get(i)
-    if extra is not None and extra.text is not None:
-        return tuple(int(t) for t in extra.text.split())
+    if extra is not None:
+        return extra.integers()
     start = int(batch.offset[i])
-    return tuple(int(x) for x in batch.values[start:start + int(batch.count[i])])
+    numbers = batch.values[start:start + int(batch.count[i])].tolist()
+    return tuple(int(x) if batch.integral[i] else None for x in numbers)
+
+
+def _printed_tokens(value: ParsedValue | None, batch: Batch, i: int) -> list[str | None]:
+    """Per number of record ``i``: its printed text where it overflows a double on reading, else None."""
+    if value is not None and value.printed is not None:
+        tokens = value.printed.split()
+        return [t.lower() if np.isinf(x) and "n" not in t.lower() else None for t, x in zip(tokens, value.numbers)]
+    return [None] * int(batch.count[i])
+
+
+def _overflow_note(ref: Batch, cand: Batch, i: int, j: int) -> str | None:
+    """Why a pair with a number that overflows a double diverges (its printed text differs), or None."""
+    a, b = ref.extras.get(i), cand.extras.get(j)
+    if (a is None or a.printed is None) and (b is None or b.printed is None):
+        return None
+    ta, tb = _printed_tokens(a, ref, i), _printed_tokens(cand.extras.get(j), cand, j)
+    for k, (x, y) in enumerate(zip(ta, tb)):
+        if (x is not None or y is not None) and x != y:
+            side = lambda t, batch, row: t if t is not None else "%.15g" % batch.values[int(batch.offset[row]) + k]
+            return (f"the value overflows a double, compared by its printed text: "
+                    f"{side(x, ref, i)} vs {side(y, cand, j)}")
+    return None
 
 
 def _judge_one(ref: Batch, cand: Batch, i: int, j: int) -> Judgement | None:
@@ -89,9 +113,13 @@ def _judge_one(ref: Batch, cand: Batch, i: int, j: int) -> Judgement | None:
     note = _structure_note(ref, cand, i, j)
     if note is not None:
         return Judgement(False, note)
+    overflow = _overflow_note(ref, cand, i, j)
+    if overflow is not None:
+        return Judgement(False, overflow)
     big = any(v is not None and v.text is not None and v.kind != TEXT for v in (a, b))
-    if big and ref.integral[i] and cand.integral[j]:
-        return judge_integers(_exact(ref, i), _exact(cand, j), a)
+    if big:  # integers beyond 2**53 compare by their digits; any other number goes on to the one rule
+        judgement = judge_integers(_integers(ref, i), _integers(cand, j), a)
+        return None if judgement.ok else judgement
     return None
 
 
@@ -165,7 +193,7 @@ def _fitting_rules(a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray,
     or where the rule makes the sides agree better than the values as printed."""
     q = np.flatnonzero(ruled)
     idx = segment_indices(starts[q], counts[q])
-    args = (counts[q], tol[0][q], tol[1][q], tol[2][q], np.zeros(len(q), bool))
+    args = (counts[q], tol[0][q], tol[1][q], tol[2][q], np.zeros(len(idx), bool))
     printed = judge_numbers(a[idx], b[idx], *args)
     converted = judge_numbers(a[idx] * fa[idx], b[idx] * fb[idx], *args)
     better = converted.ok & ~printed.ok
@@ -175,6 +203,23 @@ def _fitting_rules(a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray,
     apply = np.where(declared[q] != 0, declared[q] > 0, better)
     out = np.zeros(len(ruled), bool)
     out[q] = apply
+    return out
+
+
+def _element_exact(batch: Batch, rows: np.ndarray, counts: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per number of the records ``rows``: printed as an integer.  The per-record flag, refined
+    per number by the value template of matrices and named values (one per line skeleton)."""
+    out = np.repeat(batch.integral[rows], counts)
+    layout = batch.layout[rows]
+    if not batch.layouts or not (layout >= 0).any():
+        return out
+    lengths = np.array([len(t.exact) for t in batch.layouts], np.int64)
+    masks = np.fromiter((x for t in batch.layouts for x in t.exact), bool, count=int(lengths.sum()))
+    first = np.zeros(len(lengths), np.int64)
+    np.cumsum(lengths[:-1], out=first[1:])
+    q = np.flatnonzero(layout >= 0)
+    q = q[(lengths[layout[q]] == counts[q]) & (counts[q] > 0)]
+    out[segment_indices(starts[q], counts[q])] = masks[segment_indices(first[layout[q]], counts[q])]
     return out
 
 
@@ -199,10 +244,12 @@ def _judge_numeric(ref: Batch, cand: Batch, r: np.ndarray, c: np.ndarray, idx: n
         scaled |= apply
         for q in np.flatnonzero(ruled & ~apply).tolist():
             out.note[int(idx[q])] = "unit rule did not apply: the values agree better as printed"
-    v = judge_numbers(a, b, counts, *tol, ref.integral[r] & cand.integral[c] & ~scaled)
+    exact = (_element_exact(ref, r, counts, starts) & _element_exact(cand, c, counts, starts)
+             & ~np.repeat(scaled, counts))
+    v = judge_numbers(a, b, counts, *tol, exact)
     out.ok[idx], out.abs_error[idx], out.rel_error[idx], out.element[idx] = v.ok, v.abs_error, v.rel_error, v.worst
     for q in np.flatnonzero(~v.ok).tolist():
-        out.components[int(idx[q])] = failing_components(v, q, a, b, ref.extras.get(int(r[q])))
+        out.components[int(idx[q])] = failing_components(v, q, a, b, ref.extras.get(int(r[q])), exact)
 
 
 def judge_pairs(

@@ -21,7 +21,7 @@ printed unit after the value (``(m)``, ``m``, ``Å^-1``, ``Angstroms``) is split
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import re
 
@@ -52,6 +52,37 @@ class ParsedValue:
     unit: str | None = None
     integral: bool = False  # every number printed as an integer: compared exactly
     printed: str | None = None  # the printed numbers, kept where one overflows a double (1e999)
+    exact: tuple[bool, ...] = ()  # matrix and named: per number, printed as an integer (empty: ``integral``)
+
+    def exact_mask(self) -> tuple[bool, ...]:
+        """Per number: printed as an integer, so compared exactly."""
+        return self.exact or (self.integral,) * len(self.numbers)
+
+    def integers(self) -> tuple[int | None, ...]:
+        """Per number: its integer value where printed as one (digits beyond 2**53 kept), else None."""
+        mask = self.exact_mask()
+        if self.text is not None and self.kind != TEXT:
+            tokens = self.text.split()
+            return tuple(int(t) if m else None for t, m in zip(tokens, mask))
+        return tuple(int(x) if m else None for x, m in zip(self.numbers, mask))
+
+
+def _is_int(token: str) -> bool:
+    return _INT_RE.match(token) is not None
+
+
+def _overflow(tokens: list[str], numbers: list[float]) -> str | None:
+    """The printed tokens, kept where one overflows a double on reading (``1e999``)."""
+    if not any(math.isinf(x) and "n" not in t.lower() for x, t in zip(numbers, tokens)):
+        return None
+    return " ".join(tokens)
+
+
+def _digits(tokens: list[str], numbers: list[float]) -> str | None:
+    """The printed tokens (integers as their digits), kept where an integer exceeds 2**53."""
+    if not any(_is_int(t) and abs(x) >= 2**53 for t, x in zip(tokens, numbers)):
+        return None
+    return " ".join(str(int(t)) if _is_int(t) else t for t in tokens)
 
 
 def _numbers(tokens: list[str]) -> list[float] | None:
@@ -87,36 +118,40 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _SPLIT_RE.split(text.strip()) if t]
 
 
-def _plain_numbers(text: str) -> list[float] | None:
-    inner = _bracketed(text)
-    return _numbers(_tokens(inner if inner is not None else text))
-
-
 def _matrix(text: str) -> ParsedValue | None:
     inner = _bracketed(text)
     if inner is None or ";" not in inner:
         return None
-    rows = [_numbers(_tokens(row)) for row in inner.split(";")]
+    token_rows = [_tokens(row) for row in inner.split(";")]
+    rows = [_numbers(row) for row in token_rows]
     if any(row is None for row in rows) or len({len(row) for row in rows}) != 1:
         return None
-    flat = tuple(x for row in rows for x in row)
-    return ParsedValue(MATRIX, flat, (len(rows), len(rows[0])))
+    flat = [x for row in rows for x in row]
+    tokens = [t for row in token_rows for t in row]
+    return ParsedValue(MATRIX, tuple(flat), (len(rows), len(rows[0])), text=_digits(tokens, flat),
+                       printed=_overflow(tokens, flat),
+                       exact=tuple(_is_int(t) for t in tokens))
 
 
 def _named(text: str) -> ParsedValue | None:
-    pos, names, numbers = 0, [], []
+    pos, names, numbers, tokens = 0, [], [], []
     for match in _NAMED_RE.finditer(text):
         if text[pos:match.start()].strip():
             return None
-        sub = _plain_numbers(match["value"])
+        inner = _bracketed(match["value"])
+        sub_tokens = _tokens(inner if inner is not None else match["value"])
+        sub = _numbers(sub_tokens)
         if sub is None:
             return None
         names.append((match["name"], len(sub)))
         numbers.extend(sub)
+        tokens.extend(sub_tokens)
         pos = match.end()
     if not names or text[pos:].strip():
         return None
-    return ParsedValue(NAMED, tuple(numbers), (len(numbers),), tuple(names))
+    return ParsedValue(NAMED, tuple(numbers), (len(numbers),), tuple(names), text=_digits(tokens, numbers),
+                       printed=_overflow(tokens, numbers),
+                       exact=tuple(_is_int(t) for t in tokens))
 
 
 def parse_value(raw: str) -> ParsedValue:
@@ -128,7 +163,7 @@ def parse_value(raw: str) -> ParsedValue:
         integral = all(_INT_RE.match(t) for t in tokens)
         # integers a double cannot hold exactly keep their digits, to compare exactly
         exact = " ".join(str(int(t)) for t in tokens) if integral and any(abs(x) >= 2**53 for x in numbers) else None
-        printed = " ".join(tokens) if any(math.isinf(x) and "n" not in t.lower() for x, t in zip(numbers, tokens)) else None
+        printed = _overflow(tokens, numbers)
         if len(numbers) == 1 and _bracketed(text) is None:
             return ParsedValue(INT if integral else SCALAR, tuple(numbers), (), text=exact, unit=unit,
                                integral=integral, printed=printed)
@@ -137,6 +172,6 @@ def parse_value(raw: str) -> ParsedValue:
     for reader in (_matrix, _named):
         value = reader(text)
         if value is not None:
-            return ParsedValue(value.kind, value.numbers, value.shape, value.names, unit=unit)
+            return replace(value, unit=unit)
     return ParsedValue(TEXT, text=" ".join(raw.split()))
 
