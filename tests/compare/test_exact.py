@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+from tracediff import compare_logs
 
 from tracediff.trace.values import parse_value
 
@@ -35,3 +38,16 @@ def test_floats_in_named_values_keep_the_tolerance(cli, tmp_path):
     (tmp_path / "r.log").write_text("TRACE_C: s n:3 m:0.5\n")
     (tmp_path / "c.log").write_text("TRACE_PY: s n:3 m:0.5001\n")
     assert cli("compare", "r.log", "c.log", "--rtol", "1e-3", "--no-config").code == 0
+
+
+def test_integers_in_a_vector_that_also_holds_floats_are_exact(tmp_path: Path) -> None:
+    """``v 1 2.5 12345678901`` against ``... 12345678902``: the integer is compared exactly, on the bulk path too."""
+    lines = 3000
+    ref = "".join(f"TRACE_C: v 1 2.5 12345678901\n" for _ in range(lines))
+    cand = ["TRACE_PY: v 1 2.5 12345678901\n"] * lines
+    cand[1234] = "TRACE_PY: v 1 2.5 12345678902\n"
+    (tmp_path / "r.log").write_text(ref)
+    (tmp_path / "c.log").write_text("".join(cand))
+    result = compare_logs(tmp_path / "r.log", tmp_path / "c.log", config=None)
+    assert result.counts.diverged == 1 and result.first_divergence.occurrence == 1234
+    assert result.first_divergence.component == 2

@@ -26,7 +26,7 @@ _DTYPES = dict(key=np.int32, tag=np.int32, kind=np.int8, integral=np.bool_, unit
 
 def template(value: ParsedValue) -> ParsedValue | None:
     """The structure of ``value`` without its numbers; None for plain scalars and vectors."""
-    if value.kind in STRUCTURED or value.text is not None or value.printed is not None:
+    if value.kind in STRUCTURED or value.text is not None or value.printed is not None or value.exact:
         return replace(value, numbers=())
     return None
 

@@ -52,7 +52,7 @@ class ParsedValue:
     unit: str | None = None
     integral: bool = False  # every number printed as an integer: compared exactly
     printed: str | None = None  # the printed numbers, kept where one overflows a double (1e999)
-    exact: tuple[bool, ...] = ()  # matrix and named: per number, printed as an integer (empty: ``integral``)
+    exact: tuple[bool, ...] = ()  # matrix, named, mixed vector: per number, printed as an integer (empty: ``integral``)
 
     def exact_mask(self) -> tuple[bool, ...]:
         """Per number: printed as an integer, so compared exactly."""
@@ -167,8 +167,10 @@ def parse_value(raw: str) -> ParsedValue:
         if len(numbers) == 1 and _bracketed(text) is None:
             return ParsedValue(INT if integral else SCALAR, tuple(numbers), (), text=exact, unit=unit,
                                integral=integral, printed=printed)
+        # a vector mixing integers and other numbers: its integers are still compared exactly
+        mixed = () if integral else tuple(bool(_INT_RE.match(t)) for t in tokens)
         return ParsedValue(VECTOR, tuple(numbers), (len(numbers),), text=exact, unit=unit, integral=integral,
-                           printed=printed)
+                           printed=printed, exact=mixed if any(mixed) else ())
     for reader in (_matrix, _named):
         value = reader(text)
         if value is not None:
