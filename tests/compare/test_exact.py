@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from tracediff import compare_logs
-
 from tracediff.trace.values import parse_value
 
 

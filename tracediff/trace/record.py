@@ -60,7 +60,8 @@ def value_to_json(value: ParsedValue) -> Any:
     """The natural JSON shape of a value: number, list, nested list, object or string."""
     if value.kind == TEXT:
         return value.text
-    nums = [json_number(x, value.integral) for x in value.numbers]
+    # integers as their printed digits (beyond 2**53 too), other numbers as floats
+    nums = [i if i is not None else json_number(x) for x, i in zip(value.numbers, value.integers())]
     if value.kind in (INT,) or (not value.shape and len(nums) == 1):
         return nums[0]
     if value.kind == MATRIX:
