@@ -1,0 +1,39 @@
+"""A tiny compare must start like ``tracediff --help``: no torch, no reader process machinery.
+
+Read from ``python -X importtime``, the interpreter's own list of what a run imported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import tracediff
+
+ROOT = Path(tracediff.__file__).resolve().parent.parent
+
+#: Modules a compare of two small logs has no use for, and why.
+NOT_NEEDED = {
+    "torch": "only capture models the program; compare reads text",
+    "multiprocessing": "small logs are read in this process (reader.PROCESS_THRESHOLD)",
+}
+
+
+def _imported(args: list[str], cwd: Path) -> tuple[int, set[str]]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "tracediff", *args],
+                         cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    names = {line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+    return run.returncode, names
+
+
+def test_tiny_compare_imports_no_torch_and_no_multiprocessing(tmp_path: Path) -> None:
+    (tmp_path / "c.log").write_text("TRACE_C:pix0_vector=0.1 0.2 0.3\nTRACE_C: omega_pixel 1.5e-07\n")
+    (tmp_path / "py.log").write_text("TRACE_PY:pix0_vector=0.1 0.2 0.3\nTRACE_PY: omega_pixel 1.5e-07\n")
+    code, names = _imported(["compare", "c.log", "py.log", "--no-config"], tmp_path)
+    assert code == 0
+    assert "tracediff.compare.engine" in names  # the list is real: the compare's own modules are in it
+    top_level = {name.split(".")[0] for name in names}
+    assert {"torch", "multiprocessing"} & top_level == set(), {m: NOT_NEEDED[m] for m in NOT_NEEDED if m in top_level}
