@@ -183,6 +183,12 @@ def compare(
     if quiet and fmt != Format.table:
         raise TraceDiffError(f"--quiet prints one summary line; it cannot be combined with --format {fmt.value}",
                              "--quiet")
+    if reference.is_dir() or candidate.is_dir():
+        _compare_dirs(reference, candidate, fmt, output, rtol=rtol, atol=atol, elementwise=elementwise,
+                      tol=tol or [], only=only or [], ignore=ignore or [], allow_missing=allow_missing,
+                      strict=strict, profile=profile,
+                      config=config if config is not None else (None if no_config else AUTO),
+                      families=dict(parse_family_option(f) for f in family or []))
     _refuse_overwriting([reference, candidate], output, append)
     with _stdin_spooled([reference, candidate]) as (ref_path, cand_path):
         result = compare_logs(
@@ -207,6 +213,20 @@ def compare(
         from tracediff.cli_explain import explain_hint
 
         sys.stderr.write(explain_hint(reference, candidate, explain))
+    raise typer.Exit(result.exit_code)
+
+
+def _compare_dirs(reference: Path, candidate: Path, fmt: Format, output: Path | None, **settings: Any) -> None:
+    """``compare DIR_A DIR_B``: every pair of namesake logs, in parallel; a summary; the same exit codes."""
+    from tracediff.compare.dirs import compare_dirs, render_dirs
+
+    if not (reference.is_dir() and candidate.is_dir()):
+        raise TraceDiffError("compare takes two log files or two directories, not one of each",
+                             candidate if reference.is_dir() else reference)
+    if fmt not in (Format.table, Format.json):
+        raise TraceDiffError(f"comparing directories prints a table or json, not {fmt.value}", "--format")
+    result = compare_dirs(reference, candidate, **settings)
+    _emit(render_dirs(result, fmt.value), output)
     raise typer.Exit(result.exit_code)
 
 
