@@ -17,11 +17,14 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from tracediff.errors import TraceDiffError
+
+if TYPE_CHECKING:  # compare --explain only: the model's result type, never imported to start
+    from tracediff.explain.result import ExplainResult
 
 BOOL = ""  # a flag's metavar: it takes no value, so the help shows none
 
@@ -169,7 +172,7 @@ def compare(
     strict: Annotated[bool, typer.Option("--strict", metavar=BOOL, help="Fail when a waiver matched nothing.")] = False,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", metavar=BOOL, help="Colour the report (default: on a terminal, unless NO_COLOR is set).")] = None,
     family: Annotated[Optional[list[str]], typer.Option("--family", metavar="REF=CAND", help="Pair the reference's tag family REF with the candidate's CAND (REF=CAND). Repeatable.")] = None,
-    explain: Annotated[Optional[Path], typer.Option("--explain", metavar="ARGS_FILE", help="The flags both runs were given: add the top explanation (tracediff explain) as a hint on stderr; runs the model.")] = None,
+    explain: Annotated[Optional[Path], typer.Option("--explain", metavar="ARGS_FILE", help="The flags both runs were given: run tracediff explain on a divergence; its top explanation joins the hints, JSON and HTML list them all (runs the model).")] = None,
 ) -> None:
     """Compare CANDIDATE against REFERENCE field by field; exit 0 agree, 1 diverge, 2 error."""
     from tracediff.compare.engine import AUTO, compare_logs, parse_family_option
@@ -183,6 +186,12 @@ def compare(
     if quiet and fmt != Format.table:
         raise TraceDiffError(f"--quiet prints one summary line; it cannot be combined with --format {fmt.value}",
                              "--quiet")
+    if reference.is_dir() or candidate.is_dir():
+        _compare_dirs(reference, candidate, fmt, output, rtol=rtol, atol=atol, elementwise=elementwise,
+                      tol=tol or [], only=only or [], ignore=ignore or [], allow_missing=allow_missing,
+                      strict=strict, profile=profile,
+                      config=config if config is not None else (None if no_config else AUTO),
+                      families=dict(parse_family_option(f) for f in family or []))
     _refuse_overwriting([reference, candidate], output, append)
     with _stdin_spooled([reference, candidate]) as (ref_path, cand_path):
         result = compare_logs(
@@ -193,20 +202,62 @@ def compare(
             first_only=first, families=dict(parse_family_option(f) for f in family or []),
         )
         hints = find_hints(result)  # reads the logs' tags, while a spooled stdin still exists
+        explained = _explained(ref_path, cand_path, explain) if explain is not None and result.exit_code == 1 else None
+        if explained is not None:
+            from tracediff.explain.render import explain_as_hint
+
+            hints = [*hints, explain_as_hint(explained)]
         graph = load_graph(config=config, profile=profile, use_project_config=not no_config)
         width, colored = _terminal(color, output)
         view = {"show_all": show_all, "diverged_only": diverged_only, "hints": hints}
         result.ref_path, result.cand_path = reference, candidate  # name the logs as the user did
         # stage replay and the self-check read the logs again: render while a spooled stdin exists
-        text = render_quiet(result) if quiet else render_report(
-            result, fmt.value, graph, read_paths=(ref_path, cand_path), width=width, color=colored, **view)
+        if quiet:
+            text = render_quiet(result)
+        elif fmt == Format.html and explained is not None:
+            from tracediff.report.html import render_html
+
+            text = render_html(result, graph, explanations=explained)
+        else:
+            text = render_report(result, fmt.value, graph, read_paths=(ref_path, cand_path), width=width,
+                                 color=colored, **view)
+        if fmt == Format.json and explained is not None:
+            text = _with_explanations(text, explained)
     _emit(text, output)
     if append is not None:
         append_report(append, dated_entry(render_markdown(result, **view)))
-    if explain is not None and result.exit_code == 1:
-        from tracediff.cli_explain import explain_hint
+    if quiet and explained is not None:
+        from tracediff.explain.render import render_hint
 
-        sys.stderr.write(explain_hint(reference, candidate, explain))
+        sys.stderr.write(render_hint(explained))  # the quiet line has no room for hints
+    raise typer.Exit(result.exit_code)
+
+
+def _explained(reference: Path, candidate: Path, args_file: Path) -> ExplainResult:
+    """``compare --explain``: what tracediff explain finds (an ExplainResult; runs the model)."""
+    from tracediff.cli_explain import run_explain
+
+    return run_explain(reference, candidate, args_file, [])
+
+
+def _with_explanations(report: str, explained: ExplainResult) -> str:
+    """The JSON report with the ``explanations`` key: explain's whole result."""
+    import json
+
+    return json.dumps({**json.loads(report), "explanations": explained.to_json()}, indent=2, ensure_ascii=False)
+
+
+def _compare_dirs(reference: Path, candidate: Path, fmt: Format, output: Path | None, **settings: Any) -> None:
+    """``compare DIR_A DIR_B``: every pair of namesake logs, in parallel; a summary; the same exit codes."""
+    from tracediff.compare.dirs import compare_dirs, render_dirs
+
+    if not (reference.is_dir() and candidate.is_dir()):
+        raise TraceDiffError("is a directory, the other log a file: compare takes two log files or two directories",
+                             reference if reference.is_dir() else candidate)
+    if fmt not in (Format.table, Format.json):
+        raise TraceDiffError(f"comparing directories prints a table or json, not {fmt.value}", "--format")
+    result = compare_dirs(reference, candidate, **settings)
+    _emit(render_dirs(result, fmt.value), output)
     raise typer.Exit(result.exit_code)
 
 

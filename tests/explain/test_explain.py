@@ -90,3 +90,23 @@ def test_compare_explain_adds_the_hint_and_keeps_its_exit_code(planted, cli):
     hinted = cli("compare", "-q", "--explain", p.flags.args_file, p.reference, p.candidate)
     assert plain.code == hinted.code == 1 and plain.stdout == hinted.stdout
     assert "hint: explain: -Ybeam 15.15 (one pixel, 0.1 mm, more)" in hinted.stderr and "hint" not in plain.stderr
+
+
+def test_compare_explain_reaches_json_text_and_html(planted, cli, tmp_path):
+    p = planted("mat-simplecubic-nopolar", "-Ybeam", "15.15")
+    args = ("compare", "--explain", p.flags.args_file, p.reference, p.candidate)
+    data = cli(*args, "--format", "json")
+    assert data.code == 1
+    doc = data.json()
+    top = doc["explanations"]["candidate_side"]["explanations"][0]
+    assert top["change"] == "-Ybeam 15.15 (one pixel, 0.1 mm, more)"
+    assert [h["code"] for h in doc["hints"]].count("explain") == 1
+    text = cli(*args)
+    assert text.code == 1 and "explain: -Ybeam 15.15 (one pixel, 0.1 mm, more)" in text.stdout
+    page = cli(*args, "--format", "html", "-o", tmp_path / "report.html")
+    html = (tmp_path / "report.html").read_text()
+    assert page.code == 1 and "id='explanations'" in html and "-Ybeam 15.15 (one pixel, 0.1 mm, more)" in html
+    plain = cli("compare", "--format", "json", p.reference, p.candidate)
+    assert "explanations" not in plain.json()  # off by default: no model run
+    plain_page = cli("compare", "--format", "html", "-o", tmp_path / "plain.html", p.reference, p.candidate)
+    assert plain_page.code == 1 and "id='explanations'" not in (tmp_path / "plain.html").read_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tracediff.explain.result import NOTHING, REPRODUCED, Explanation, ExplainResult, SideResult
+from tracediff.hints.facts import Hint
 
 SHOWN_FIELDS = 8  #: field names listed per line before "and N more"
 
@@ -66,3 +67,11 @@ def render_hint(result: ExplainResult) -> str:
     return (f"hint: explain: {e.change} reproduces {covered} of {len(side.diverging)} diverging field(s) "
             f"(residual {e.residual:.3g}, confidence {e.confidence:.2f}; {side.verdict}); "
             "`tracediff explain` ranks the others\n")
+
+
+def explain_as_hint(result: ExplainResult) -> Hint:
+    """The top explanation as one of compare's hints (text, Markdown and JSON list it)."""
+    side = result.candidate_side
+    evidence = (f"{result.runs} model run(s) in {result.seconds:.1f} s; "
+                + (f"{len(side.explanations)} explanation(s) ranked" if side.explanations else side.verdict))
+    return Hint("explain", render_hint(result).removeprefix("hint: ").strip(), evidence)

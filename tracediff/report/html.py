@@ -16,6 +16,7 @@ from tracediff.catalogue import fields_named
 from tracediff.catalogue.graph import Graph
 from tracediff.compare.result import Comparison, FieldResult
 from tracediff.compare.status import Status
+from tracediff.explain.result import ExplainResult
 from tracediff.report.text import counts_line, headline
 from tracediff.rootcause.classify import ROOT, Analysis, root_causes, row_node, row_role
 
@@ -42,8 +43,8 @@ def node_status(rows: list[FieldResult], analysis: Analysis | None) -> str:
     return "waived" if Status.WAIVED in statuses else "match"
 
 
-def render_html(comparison: Comparison, graph: Graph | None) -> str:
-    """The whole page."""
+def render_html(comparison: Comparison, graph: Graph | None, explanations: ExplainResult | None = None) -> str:
+    """The whole page (with ``explanations``, from ``compare --explain``, their ranked list)."""
     analysis = root_causes(comparison, graph) if graph is not None and comparison.failed else None
     by_node: dict[str, list[FieldResult]] = {}
     for row in comparison.rows:
@@ -57,6 +58,7 @@ def render_html(comparison: Comparison, graph: Graph | None) -> str:
         f"<div class='headline' id='headline'>{escape(headline(comparison))}\n{escape(counts_line(comparison))}</div>",
         _causes_section(analysis),
         _extras_section(comparison, analysis),
+        _explanations_section(explanations),
         _legend(),
         "<h2>Dataflow graph</h2>",
         _graph_svg(graph, by_node, status) if graph is not None else "<p>No dataflow graph for this comparison "
@@ -89,6 +91,22 @@ def _extras_section(comparison: Comparison, analysis: Analysis | None) -> str:
     lines = Extras.of(comparison, analysis).lines()
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
     return f"<h2>Stage replay and self-check</h2><ul id='stage-replay'>{items}</ul>" if lines else ""
+
+
+def _explanations_section(explanations: ExplainResult | None) -> str:
+    """What tracediff explain found for the candidate: each change, what it explains, its residual."""
+    if explanations is None:
+        return ""
+    side = explanations.candidate_side
+    if not side.explanations:
+        return f"<h2>Explanations</h2><p id='explanations'>{escape(side.verdict)}</p>"
+    items = "".join(
+        f"<tr class='explanation'><td>{rank}</td><td>{escape(e.change)}</td>"
+        f"<td>{escape(', '.join((*e.explains, *e.unit_errors)))}</td><td>{e.residual:.3g}</td>"
+        f"<td>{e.confidence:.2f}</td><td>{escape(', '.join(e.unexplained))}</td></tr>"
+        for rank, e in enumerate(side.explanations, 1))
+    return (f"<h2>Explanations ({escape(side.verdict)})</h2><table id='explanations'><tr><th>#</th><th>change</th>"
+            f"<th>explains</th><th>residual</th><th>confidence</th><th>leaves unexplained</th></tr>{items}</table>")
 
 
 def _short(row: FieldResult) -> str:
