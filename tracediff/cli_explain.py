@@ -68,10 +68,3 @@ def run_explain(reference: Path, candidate: Path, args_file: Path | None, extra:
 
     return search(reference, candidate, Flags(args_file, tuple(extra)), Budget(max_runs, max_seconds),
                   use_fit=use_fit)
-
-
-def explain_hint(reference: Path, candidate: Path, args_file: Path) -> str:
-    """The one-line hint ``compare --explain ARGS_FILE`` writes to stderr."""
-    from tracediff.explain.render import render_hint
-
-    return render_hint(run_explain(reference, candidate, args_file, []))
