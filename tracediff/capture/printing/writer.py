@@ -16,7 +16,9 @@ fills in the numbers.
 Physics code never formats text: it hands values to a :class:`TraceWriter`, which owns
 the tag, the number format and the stream. :func:`format_record` is the one place a record becomes a
 line (tag, line shape, name, values), so any tracer that records named values writes them exactly as
-this one does. Torch-free: tensors and arrays are read through their ``tolist()``.
+this one does: the tracer (:mod:`tracediff.tracer.lines`) writes its records through these functions,
+so capture and any traced port share one writer. Torch-free: tensors and arrays are read through
+their ``tolist()``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ LINE_SHAPES: dict[str, str] = {
     "setup": "{tag}:{name}={body}",  # set-up (detector) lines
     "pixel": "{tag}: {name} {body}",  # per-pixel lines
     "phi": "{tag}_{name} {body}",  # per-phi lines, name = PHI, body = k1=v1 k2=v2
+    "plain": "{name} {body}",  # untagged lines (``NAME v1 v2 v3``)
 }
 
 
