@@ -9,7 +9,14 @@ kind        line                                  catalogue style
 ``setup``   ``TAG:name=v1 v2 v3 [unit]``          ``setup``
 ``plain``   ``NAME v1 v2 v3`` (no tag)            ``plain``
 ``step``    ``TAG_PHI phi_tic=0 name=v ...``      ``phi``
+``pairs``   ``TAG_NAME k1=v1 k2=v2`` (one record) ``phi``
+``named``   ``TAG:name=k1:v1 k2:v2``              ``setup``
+``line``    the text as given (a narrative line)  (none)
 ==========  ===================================  =====================
+
+A ``setup`` record whose value is text is written as that text (``TAG:name=text``).
+
+A record with a ``suffix`` is written under ``TAG_SUFFIX`` (the C's ``TRACE_C_SOURCE2:`` block).
 
 Numbers are written with ``%.15g`` (C's format for doubles), integers with ``%d``, by capture's
 writer (:mod:`tracediff.capture.printing.writer`, the one place numbers and line shapes become
@@ -25,13 +32,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from tracediff.capture.printing.writer import format_matrix, format_number, format_pairs, format_record as format_line
+from tracediff.capture.printing.writer import (
+    format_matrix, format_named, format_number, format_pairs, format_record as format_line,
+)
 from tracediff.catalogue import FIELDS, FieldSpec, fields_named
 from tracediff.trace.units import UNIT_FACTORS, canonical_unit, conversion_factor
 
 #: record kind -> catalogue style
-KIND_STYLE: dict[str, str] = {"pixel": "pixel", "setup": "setup", "plain": "plain", "step": "phi"}
-_STYLE_KIND = {style: kind for kind, style in KIND_STYLE.items()}
+KIND_STYLE: dict[str, str] = {"pixel": "pixel", "setup": "setup", "plain": "plain", "step": "phi", "pairs": "phi",
+                             "named": "setup", "line": "line"}
+_STYLE_KIND = {"pixel": "pixel", "setup": "setup", "plain": "plain", "phi": "step"}
 _POSITION = {spec.key: i for i, spec in enumerate(FIELDS)}
 _INT_KINDS = ("int", "int_vector")
 NOTE_PREFIX = "# tracediff tracer:"
@@ -48,6 +58,9 @@ class Gathered:
     shape: tuple[int, ...] = ()
     step: tuple[str, int] | None = None  #: (step dimension, index) for per-step records
     notes: list[str] = field(default_factory=list)
+    pairs: list[tuple[str, float | int | str]] = field(default_factory=list)  #: ``pairs``/``named`` records
+    text: str | None = None  #: a text value (``setup`` text, or a whole ``line``)
+    suffix: str | None = None  #: written under ``TAG_SUFFIX`` instead of ``TAG``
 
 
 def catalogue_field(name: str, kind: str | None) -> FieldSpec | None:
@@ -111,7 +124,15 @@ def _with_unit(body: str, unit: str | None) -> str:
 
 def format_record(record: Gathered, tag: str) -> str:
     """One line for a record that is not per step."""
-    return format_line(tag, KIND_STYLE[record.kind], record.name, _with_unit(_body(record), record.unit))
+    line_tag = f"{tag}_{record.suffix}" if record.suffix else tag
+    if record.kind == "line":
+        return record.text or ""
+    if record.kind == "pairs":
+        return format_line(line_tag, "phi", record.name, format_pairs(record.pairs))
+    if record.kind == "named":
+        return format_line(line_tag, "setup", record.name, format_named(record.pairs))
+    body = record.text if record.text is not None else _body(record)
+    return format_line(line_tag, KIND_STYLE[record.kind], record.name, _with_unit(body, record.unit))
 
 
 def format_step(dim_suffix: str, index_key: str, index: int, records: Sequence[Gathered], tag: str) -> str:

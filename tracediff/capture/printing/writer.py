@@ -127,6 +127,11 @@ class TraceWriter:
         self.stream.write(text + "\n")
         self.lines_written += 1
 
+    def write_lines(self, lines: Sequence[str]) -> None:
+        """Lines already formatted (by a tracer session writing into this stream)."""
+        for line in lines:
+            self._write(line)
+
     def _record(self, style: str, name: str, body: str) -> None:
         self._write(format_record(self.tag, style, name, body))
 
@@ -157,7 +162,11 @@ class TraceWriter:
 
     # narrative lines: TRACE: <text with %g numbers>, exactly as the C prints them
     def narrative(self, template: str, values: Sequence[Values] = ()) -> None:
-        self._write(f"{self.family_tag}: {fill_narrative(template, values)}")
+        self._write(self.narrative_line(template, values))
+
+    def narrative_line(self, template: str, values: Sequence[Values] = ()) -> str:
+        """The narrative line :meth:`narrative` writes, as text (for a tracer's ``record_line``)."""
+        return f"{self.family_tag}: {fill_narrative(template, values)}"
 
     # the C's TRACE_CONFIG banner
     def config(self, text: str) -> None:
