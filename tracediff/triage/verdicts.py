@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracediff.compare.result import DIVERGED, MATCH, MISSING
+from tracediff.compare.status import Status
+
+MATCH, DIVERGED, WAIVED = Status.MATCHED, Status.DIVERGED, Status.WAIVED
+MISSING = (Status.MISSING_REQUIRED, Status.MISSING_OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ VERDICTS: dict[str, Verdict] = {v.name: v for v in (
     Verdict("port bug", "the port differs from the C and tracediff's model agrees with the C", True),
     Verdict("all differ", "the C, the port and tracediff's model all differ: nobody knows yet", True),
     Verdict("no witness", "the port differs from the C and tracediff's model does not trace the field", True),
+    Verdict("C quirk", "the C prints the field in a way the catalogue records as a print quirk (named), "
+            "and that quirk's rule explains the difference", False),
     Verdict("C quirk or bug", "the port and tracediff's model agree, the C differs", False),
     Verdict("print only", "the port's trace differs from the C but its production value (read by the "
             "adapter) agrees: the port's trace print is wrong, not its physics", False),
@@ -40,17 +45,17 @@ def decide(c_port: str, c_model: str | None, model_port: str | None, c_productio
     counts as the port's word where it was read: when it agrees with tracediff's model
     and the C differs, the C is the odd one out even if the port's trace print is wrong too.
     """
-    if c_port == MISSING:
+    if c_port in MISSING:
         return "not in port trace"
     if c_production == MATCH:
         return "print only"
     if c_model == MATCH:
         return "port bug"
-    if c_model in (None, MISSING):
+    if c_model is None or c_model in MISSING:
         return "no witness"
     if MATCH in (model_port, model_production):
         return "C quirk or bug"
     return "all differ"
 
 
-__all__ = ["DIVERGED", "VERDICTS", "Verdict", "decide"]
+__all__ = ["DIVERGED", "MATCH", "MISSING", "VERDICTS", "WAIVED", "Verdict", "decide"]
