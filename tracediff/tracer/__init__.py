@@ -17,6 +17,6 @@ the catalogue), :mod:`~tracediff.tracer.session` (the context manager and the re
 """
 
 from tracediff.tracer.selection import Selection
-from tracediff.tracer.session import Tracer, record, tap, tracer
+from tracediff.tracer.session import Tracer, record, record_line, tap, tracer
 
-__all__ = ["Selection", "Tracer", "record", "tap", "tracer"]
+__all__ = ["Selection", "Tracer", "record", "record_line", "tap", "tracer"]

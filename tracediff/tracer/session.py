@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO, TypeVar, cast
+from typing import Any, Protocol, TextIO, TypeVar, cast, runtime_checkable
 
 import torch
 
@@ -39,6 +39,7 @@ class _Pending:
     kind: str
     step: tuple[str, int | None] | None
     warnings: list[str]
+    suffix: str | None = None
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Tracer:
     pending: list[_Pending] = field(default_factory=list)
 
     def add(self, name: str, value: Any, *, unit: str | None = None, kind: str | None = None,
-            dims: Sequence[str] | None = None, step: int | None = None) -> None:
+            dims: Sequence[str] | None = None, step: int | None = None, suffix: str | None = None) -> None:
         """Gather one value (see :func:`record`)."""
         line_kind = "step" if step is not None else resolve_kind(name, kind)
         warnings: list[str] = []
@@ -70,7 +71,7 @@ class Tracer:
             value = value.clone()
         elif dims:
             raise ValueError(f"record({name!r}): dims= needs a tensor value")
-        self.pending.append(_Pending(name, value, unit, line_kind, step_key, warnings))
+        self.pending.append(_Pending(name, value, unit, line_kind, step_key, warnings, suffix))
 
     def _check(self, name: str, value: torch.Tensor) -> list[str]:
         out = []
@@ -119,19 +120,41 @@ class Tracer:
 
 
 def _gathered(p: _Pending, value: Any, step: tuple[str, int] | None, notes: list[str]) -> Gathered:
+    if p.kind in ("pairs", "named"):  # (key, value) pairs: one line of key=value (key:value)
+        pairs = [(str(key), v if isinstance(v, str) else _number(v)) for key, v in value]
+        return Gathered(p.name, [], p.unit, p.kind, (), step, list(notes), pairs, suffix=p.suffix)
+    if isinstance(value, str):
+        return Gathered(p.name, [], p.unit, p.kind, (), step, list(notes), text=value, suffix=p.suffix)
     if isinstance(value, torch.Tensor):
         shape = tuple(value.shape)
         numbers = value.reshape(-1).tolist()
     elif isinstance(value, (int, float)):
         shape, numbers = (), [value]
+    elif value and all(isinstance(row, (list, tuple)) for row in value):  # rows of a matrix
+        numbers = [v for row in value for v in row]
+        shape = (len(value), len(value[0]))
     else:
         numbers = [v for v in value]
         shape = (len(numbers),)
-    return Gathered(p.name, numbers, p.unit, p.kind, shape, step, list(notes))
+    return Gathered(p.name, numbers, p.unit, p.kind, shape, step, list(notes), suffix=p.suffix)
+
+
+def _number(value: Any) -> float | int:
+    """One plain number of a ``pairs`` record (a 0-d tensor is read here, after the traced code)."""
+    if isinstance(value, torch.Tensor):
+        return value.cpu().item()
+    return int(value) if isinstance(value, (bool, int)) else float(value)
+
+
+@runtime_checkable
+class LineSink(Protocol):
+    """Anything that takes finished trace lines (capture's writer, which counts them)."""
+
+    def write_lines(self, lines: Sequence[str]) -> None: ...
 
 
 @contextlib.contextmanager
-def tracer(out: str | Path | TextIO | None = None, *, tag: str = "TRACE_PY",
+def tracer(out: str | Path | TextIO | LineSink | None = None, *, tag: str = "TRACE_PY",
            select: Selection | Mapping[str, int] | Sequence[int] | None = None,
            dtype: torch.dtype | None = torch.float64, device: str | torch.device | None = None,
            order: str = "catalogue", header: Sequence[str] = ()) -> Iterator[Tracer]:
@@ -154,7 +177,10 @@ def tracer(out: str | Path | TextIO | None = None, *, tag: str = "TRACE_PY",
         _write(active.lines(), out)
 
 
-def _write(lines: list[str], out: str | Path | TextIO | None) -> None:
+def _write(lines: list[str], out: str | Path | TextIO | LineSink | None) -> None:
+    if isinstance(out, LineSink):
+        out.write_lines(lines)
+        return
     text = "".join(line + "\n" for line in lines)
     if out is None:
         sys.stdout.write(text)
@@ -172,7 +198,7 @@ def active_tracer() -> Tracer | None:
 
 
 def record(name: str, value: Any, unit: str | None = None, kind: str | None = None, *,
-           dims: Sequence[str] | None = None, step: int | None = None) -> Any:
+           dims: Sequence[str] | None = None, step: int | None = None, suffix: str | None = None) -> Any:
     """Record ``value`` under ``name``; returns ``value`` unchanged.
 
     ``unit``: the unit the value is in (``"m"``, ``"Å"``, ``"1/Å"``...; converted to the
@@ -180,13 +206,25 @@ def record(name: str, value: Any, unit: str | None = None, kind: str | None = No
     (``pixel``, ``setup``, ``plain``, ``step``; default: the catalogue's, else ``pixel``).
     ``dims``: names of the value's leading batch dimensions (``("slow", "fast")``); the
     tracer's selection indexes them, an unselected ``phi`` dimension gives one step line per
-    phi step. ``step``: the phi step of a value recorded inside a loop. No-op outside a
-    tracer and while ``torch.compile`` traces.
+    phi step. ``step``: the phi step of a value recorded inside a loop. ``kind="pairs"``: the
+    value is ``(key, number)`` pairs written as one ``TAG_NAME k=v ...`` line (the C's own
+    per-phi lines, one per loop pass). ``suffix``: write under ``TAG_SUFFIX`` (the C's
+    ``TRACE_C_SOURCE2:`` block). ``kind="named"``: ``(key, number or text)`` pairs written
+    ``TAG:name=k:v ...``. A text value of a ``setup`` record is written as it is.
+    No-op outside a tracer and while ``torch.compile`` traces.
     """
     active = active_tracer()
     if active is not None:
-        active.add(name, value, unit=unit, kind=kind, dims=dims, step=step)
+        active.add(name, value, unit=unit, kind=kind, dims=dims, step=step, suffix=suffix)
     return value
+
+
+def record_line(text: str) -> None:
+    """Write ``text`` as a whole line, in recording order (the C's narrative and untagged
+    lines, such as ``pivoting detector around sample``). No-op outside a tracer."""
+    active = active_tracer()
+    if active is not None:
+        active.add("", text, kind="line")
 
 
 def tap(fn: F, names: str | Sequence[str], *, unit: str | Sequence[str | None] | None = None,

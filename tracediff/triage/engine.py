@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from tracediff.capture.models.run import capture_model
-from tracediff.catalogue import fields_named
+from tracediff.catalogue import fields_named, quirky_fields
 from tracediff.compare.engine import compare_logs
 from tracediff.compare.options import CompareOptions
+from tracediff.config.loader import load_options
 from tracediff.compare.result import Comparison, FieldResult
-from tracediff.compare.status import Status
 from tracediff.errors import TraceDiffError
 from tracediff.trace.values import ParsedValue
-from tracediff.triage.verdicts import VERDICTS, decide
+from tracediff.triage.verdicts import MATCH, MISSING, VERDICTS, decide
 
 Key = tuple[str, str, int]  # (family, field, occurrence)
 
@@ -95,29 +95,66 @@ def _quirk(name: str) -> str:
     return ""
 
 
+#: fields the catalogue records as printed by the C other than as labelled (its ``c_print``)
+C_PRINT_QUIRKS = frozenset(spec.name for spec in quirky_fields())
+EXPLAINED = (MATCH, "waived")
+
+
+def _explained(row: FieldResult | None) -> bool:
+    """Whether the C's value of ``row`` agrees with the other side once its catalogued print quirk
+    is applied (the row of a comparison under the ``nanobragg`` profile's generated quirk rules)."""
+    return row is not None and row.field in C_PRINT_QUIRKS and row.status in EXPLAINED
+
+
 def judge(c_port: Comparison, c_model: Comparison, model_port: Comparison, c_production: Comparison | None = None,
-          model_production: Comparison | None = None) -> list[FieldVerdict]:
-    """One verdict per field of ``c_port`` that is not a match, in the C's order."""
+          model_production: Comparison | None = None, *, c_port_quirks: Comparison | None = None,
+          c_model_quirks: Comparison | None = None) -> list[FieldVerdict]:
+    """One verdict per field of ``c_port`` that is not a match, in the C's order.
+
+    ``c_port_quirks``/``c_model_quirks``: the same pairs compared under the catalogue's quirk rules.
+    Where the rule explains the C-vs-port difference the verdict is "C quirk" (the quirk and rule
+    named); where it explains only the C-vs-model one, the model counts as agreeing with the C.
+    """
     cm, mp, cp, xp = _rows(c_model), _rows(model_port), _rows(c_production), _rows(model_production)
+    qp, qm = _rows(c_port_quirks), _rows(c_model_quirks)
     out = []
     for key, row in _rows(c_port).items():
-        if row.status in (Status.MATCHED, Status.EXTRA):
+        if row.status == MATCH or row.status == "only_in_cand":
             continue
         m, x, p, q = cm.get(key), mp.get(key), cp.get(key), xp.get(key)
+        if _explained(qp.get(key)):
+            out.append(_quirk_verdict(row, m, qp[key]))
+            continue
+        model_status = MATCH if _explained(qm.get(key)) else (m.status if m else None)
         detail = row.note or row.rule
-        if row.status.missing and p is not None and not p.status.missing:
+        if row.status in MISSING and p is not None and p.status not in MISSING:
             # the port's trace does not print it, but its production value was read: that is the port's word
-            if p.status is Status.MATCHED:
+            if p.status == MATCH:
                 continue
             row, x, p, q = p, q, None, None
             detail = "the port's trace does not print it: judged on its production value"
-        verdict = decide(row.status, *(r.status if r else None for r in (m, x, p, q)))
+        verdict = decide(row.status, model_status, *(r.status if r else None for r in (x, p, q)))
         out.append(FieldVerdict(
             field=row.field, occurrence=row.occurrence, verdict=verdict, c_value=_text(row.ref_value),
             port_value=_text(row.cand_value), model_value=_text(m.cand_value) if m else None,
             production_value=_text(p.cand_value) if p else None,
             quirk=_quirk(row.field), detail=detail))
     return out
+
+
+def _quirk_verdict(row: FieldResult, m: FieldResult | None, explained: FieldResult) -> FieldVerdict:
+    rule = explained.rule or explained.note
+    return FieldVerdict(
+        field=row.field, occurrence=row.occurrence, verdict="C quirk", c_value=_text(row.ref_value),
+        port_value=_text(row.cand_value), model_value=_text(m.cand_value) if m else None,
+        quirk=_quirk(row.field), detail=f"explained by the catalogue's quirk rule: {rule}" if rule else row.note or row.rule)
+
+
+def quirk_options() -> CompareOptions:
+    """Compare options with the ``nanobragg`` profile (the catalogue's generated quirk rules), every row kept."""
+    options, _sources = load_options(profile="nanobragg", use_project_config=False)
+    options.keep_all = True
+    return options
 
 
 def _capture_to(path: Path, model: str, args_file: Path, source: Path | None, dtype: str) -> Path:
@@ -146,11 +183,15 @@ def triage(args_file: Path, c_log: Path, port_log: Path | None = None, *, model:
         assert port is not None
         compared = {"c_port": compare_logs(c_log, port, options), "c_model": compare_logs(c_log, reference, options),
                     "model_port": compare_logs(reference, port, options)}
+        quirks = quirk_options()
+        compared["c_port_quirks"] = compare_logs(c_log, port, quirks)
+        compared["c_model_quirks"] = compare_logs(c_log, reference, quirks)
         if port_log is not None and production is not None:
             compared["c_production"] = compare_logs(c_log, production, options)
             compared["model_production"] = compare_logs(reference, production, options)
     fields = judge(compared["c_port"], compared["c_model"], compared["model_port"], compared.get("c_production"),
-                   compared.get("model_production"))
+                   compared.get("model_production"), c_port_quirks=compared["c_port_quirks"],
+                   c_model_quirks=compared["c_model_quirks"])
     notes = [f"port trace: {port_log or f'capture of --model {model}'}",
              f"tracediff's model: capture of --model tracediff on {args_file}"]
     if port_log is not None and production is not None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from tracediff.compare.status import Status
 
-MATCH = Status.MATCHED
-_MISSING = (Status.MISSING_REQUIRED, Status.MISSING_OPTIONAL)
+MATCH, DIVERGED, WAIVED = Status.MATCHED, Status.DIVERGED, Status.WAIVED
+MISSING = (Status.MISSING_REQUIRED, Status.MISSING_OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ VERDICTS: dict[str, Verdict] = {v.name: v for v in (
     Verdict("port bug", "the port differs from the C and tracediff's model agrees with the C", True),
     Verdict("all differ", "the C, the port and tracediff's model all differ: nobody knows yet", True),
     Verdict("no witness", "the port differs from the C and tracediff's model does not trace the field", True),
+    Verdict("C quirk", "the C prints the field in a way the catalogue records as a print quirk (named), "
+            "and that quirk's rule explains the difference", False),
     Verdict("C quirk or bug", "the port and tracediff's model agree, the C differs", False),
     Verdict("print only", "the port's trace differs from the C but its production value (read by the "
             "adapter) agrees: the port's trace print is wrong, not its physics", False),
@@ -43,17 +45,17 @@ def decide(c_port: str, c_model: str | None, model_port: str | None, c_productio
     counts as the port's word where it was read: when it agrees with tracediff's model
     and the C differs, the C is the odd one out even if the port's trace print is wrong too.
     """
-    if c_port in _MISSING:
+    if c_port in MISSING:
         return "not in port trace"
     if c_production == MATCH:
         return "print only"
     if c_model == MATCH:
         return "port bug"
-    if c_model is None or c_model in _MISSING:
+    if c_model is None or c_model in MISSING:
         return "no witness"
     if MATCH in (model_port, model_production):
         return "C quirk or bug"
     return "all differ"
 
 
-__all__ = ["VERDICTS", "Verdict", "decide"]
+__all__ = ["DIVERGED", "MATCH", "MISSING", "VERDICTS", "WAIVED", "Verdict", "decide"]

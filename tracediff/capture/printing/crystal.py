@@ -24,6 +24,8 @@ from tracediff.capture.physics.crystal.cell import CrystalSteps, Triple
 from tracediff.capture.printing.writer import TraceWriter
 from tracediff.capture.config import RTD
 from tracediff.catalogue import narrative_lines
+from tracediff.tracer import record_line
+from tracediff.tracer import tracer as trace_session
 
 Value = Sequence[float] | float
 
@@ -76,10 +78,12 @@ def narrative_values(steps: CrystalSteps) -> dict[str, tuple[Value, ...]]:
 
 
 def emit_crystal_trace(steps: CrystalSteps, writer: TraceWriter, *, plain: bool = True) -> None:
-    """Write the crystal narrative in the C's order (only the parts the C prints for this set-up)."""
+    """Write the crystal narrative in the C's order (only the parts the C prints for this set-up),
+    recorded as whole lines through a tracer session into the writer's stream."""
     values: Mapping[str, tuple[Value, ...]] = narrative_values(steps)
-    for line in narrative_lines(narrative_conditions(steps)):
-        if line.key == "misset.before" and plain and steps.misset is not None and steps.misset.random:
-            rx, ry, rz = (angle * RTD for angle in steps.misset.angles)
-            writer.plain(f"random orientation misset angles: {rx:f} {ry:f} {rz:f} deg")
-        writer.narrative(line.text, values.get(line.key, ()))
+    with trace_session(out=writer, tag=writer.tag, dtype=None, order="recorded"):
+        for line in narrative_lines(narrative_conditions(steps)):
+            if line.key == "misset.before" and plain and steps.misset is not None and steps.misset.random:
+                rx, ry, rz = (angle * RTD for angle in steps.misset.angles)
+                record_line(f"random orientation misset angles: {rx:f} {ry:f} {rz:f} deg")
+            record_line(writer.narrative_line(line.text, values.get(line.key, ())))

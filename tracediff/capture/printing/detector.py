@@ -22,6 +22,8 @@ from tracediff.capture.physics.detector.conventions import CONVENTION_TABLE, Con
 from tracediff.capture.physics.detector.geometry import DetectorGeometry
 from tracediff.capture.printing.writer import Number, TraceWriter, format_g, format_vector
 from tracediff.catalogue import FieldSpec, block_fields, detector_blocks
+from tracediff.tracer import record, record_line
+from tracediff.tracer import tracer as trace_session
 
 def mapping_text(conv: Convention, beam: Vec3 | None = None) -> str:
     """The ``convention_mapping=`` text for a convention and beam vector (the C prints MOSFLM's, Q6)."""
@@ -136,31 +138,34 @@ def _pairs(value: object) -> list[tuple[str, Number | str]]:
     return out
 
 
-def _write(writer: TraceWriter, spec: FieldSpec, value: object) -> None:
+def _record(spec: FieldSpec, value: object) -> None:
+    """Record one detector field in its catalogue line shape."""
     if spec.style == "plain":
-        writer.plain(f"{spec.name} {format_vector(_numbers(value))}")
+        record(spec.name, _numbers(value), kind="plain")
     elif spec.kind == "text":
-        writer.setup_text(spec.name, str(value))
+        record(spec.name, str(value), kind="setup")
     elif spec.kind == "matrix":
-        writer.setup_matrix(spec.name, _rows(value))
+        record(spec.name, _rows(value), kind="setup")
     elif spec.kind == "named":
-        writer.setup_named(spec.name, _pairs(value))
+        record(spec.name, _pairs(value), kind="named")
     else:
-        writer.setup(spec.name, _numbers(value))
+        record(spec.name, _numbers(value), kind="setup")
 
 
 def emit_detector_trace(g: DetectorGeometry, writer: TraceWriter, *, plain: bool = True) -> None:
-    """Write the detector set-up trace in the C's order for the geometry's pivot."""
-    if plain:
-        writer.plain(f"{g.announce} convention selected.")
-    for block in detector_blocks(g.pivot):
-        if plain and ((block == "detector_sample") or (block == "detector_beam")):
-            writer.plain(PIVOT_LINE[g.pivot])
-        values = detector_values(g, block)
-        for spec in block_fields(block):
-            if spec.style == "plain" and not plain:
-                continue
-            _write(writer, spec, values[spec.name])
+    """Write the detector set-up trace in the C's order for the geometry's pivot, recorded through
+    a tracer session into the writer's stream."""
+    with trace_session(out=writer, tag=writer.tag, dtype=None, order="recorded"):
+        if plain:
+            record_line(f"{g.announce} convention selected.")
+        for block in detector_blocks(g.pivot):
+            if plain and ((block == "detector_sample") or (block == "detector_beam")):
+                record_line(PIVOT_LINE[g.pivot])
+            values = detector_values(g, block)
+            for spec in block_fields(block):
+                if spec.style == "plain" and not plain:
+                    continue
+                _record(spec, values[spec.name])
 
 
 def xds_incident_beam(g: DetectorGeometry) -> tuple[float, float, float]:
@@ -188,7 +193,8 @@ def emit_detector_summary(
 ) -> None:
     """The plain lines after ``DETECTOR_PIX0_VECTOR``: ``XDS incident beam: %g %g %g`` and, when
     ``-interpolate``/``-nointerpolate`` is absent, ``auto-selected ... interpolation``."""
-    writer.plain("XDS incident beam: " + " ".join(format_g(x) for x in xds_incident_beam(g)))
-    message = interpolation_message(interpolate, n_cells)
-    if message is not None:
-        writer.plain(message)
+    with trace_session(out=writer, tag=writer.tag, dtype=None, order="recorded"):
+        record_line("XDS incident beam: " + " ".join(format_g(x) for x in xds_incident_beam(g)))
+        message = interpolation_message(interpolate, n_cells)
+        if message is not None:
+            record_line(message)

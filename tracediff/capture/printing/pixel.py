@@ -36,6 +36,8 @@ from tracediff.capture.physics.pixel.setup import R_E_SQR, PixelSetup, prepare
 from tracediff.capture.pixels import outside_reason
 from tracediff.capture.printing.writer import TraceWriter
 from tracediff.catalogue import block_fields
+from tracediff.tracer import record
+from tracediff.tracer import tracer as trace_session
 
 
 @dataclass
@@ -197,15 +199,15 @@ def trace_records(v: PixelValues, setup: PixelSetup, geometry: DetectorGeometry,
 
 
 def write_records(tracer: PixelTracer, writer: TraceWriter) -> None:
-    """Print recorded values with the writer, in the C's line shapes."""
-    for rec in tracer.records:
-        if rec.style == "phi":
-            assert isinstance(rec.value, list)
-            writer.pairs("PHI", [(key, _plain_number(value)) for key, value in rec.value])
-        elif rec.style == "source2":
-            writer.tagged("SOURCE2", rec.name, _plain(rec.value))
-        else:
-            writer.pixel(rec.name, _plain(rec.value))
+    """Print recorded values through a tracer session (the public tracer's recording path) into
+    the writer's stream, in the C's order and line shapes."""
+    with trace_session(out=writer, tag=writer.tag, dtype=None, order="recorded"):
+        for rec in tracer.records:
+            if rec.style == "phi":
+                assert isinstance(rec.value, list)
+                record(rec.name, [(key, _plain_number(value)) for key, value in rec.value], kind="pairs")
+            else:
+                record(rec.name, _plain(rec.value), kind="pixel", suffix="SOURCE2" if rec.style == "source2" else None)
 
 
 def _plain(value: object) -> list[float | int] | float | int:

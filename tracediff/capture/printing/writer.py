@@ -16,7 +16,9 @@ fills in the numbers.
 Physics code never formats text: it hands values to a :class:`TraceWriter`, which owns
 the tag, the number format and the stream. :func:`format_record` is the one place a record becomes a
 line (tag, line shape, name, values), so any tracer that records named values writes them exactly as
-this one does. Torch-free: tensors and arrays are read through their ``tolist()``.
+this one does: the tracer (:mod:`tracediff.tracer.lines`) writes its records through these functions,
+so capture and any traced port share one writer. Torch-free: tensors and arrays are read through
+their ``tolist()``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ LINE_SHAPES: dict[str, str] = {
     "setup": "{tag}:{name}={body}",  # set-up (detector) lines
     "pixel": "{tag}: {name} {body}",  # per-pixel lines
     "phi": "{tag}_{name} {body}",  # per-phi lines, name = PHI, body = k1=v1 k2=v2
+    "plain": "{name} {body}",  # untagged lines (``NAME v1 v2 v3``)
 }
 
 
@@ -124,6 +127,11 @@ class TraceWriter:
         self.stream.write(text + "\n")
         self.lines_written += 1
 
+    def write_lines(self, lines: Sequence[str]) -> None:
+        """Lines already formatted (by a tracer session writing into this stream)."""
+        for line in lines:
+            self._write(line)
+
     def _record(self, style: str, name: str, body: str) -> None:
         self._write(format_record(self.tag, style, name, body))
 
@@ -154,7 +162,11 @@ class TraceWriter:
 
     # narrative lines: TRACE: <text with %g numbers>, exactly as the C prints them
     def narrative(self, template: str, values: Sequence[Values] = ()) -> None:
-        self._write(f"{self.family_tag}: {fill_narrative(template, values)}")
+        self._write(self.narrative_line(template, values))
+
+    def narrative_line(self, template: str, values: Sequence[Values] = ()) -> str:
+        """The narrative line :meth:`narrative` writes, as text (for a tracer's ``record_line``)."""
+        return f"{self.family_tag}: {fill_narrative(template, values)}"
 
     # the C's TRACE_CONFIG banner
     def config(self, text: str) -> None:
