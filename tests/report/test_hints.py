@@ -221,3 +221,13 @@ def test_no_reference_case_gets_a_hint_against_a_perfect_port(reference_dir, tmp
         for cand in (case / "trace_c.log", port):
             hints = find_hints(compare_logs(case / "trace_c.log", cand, CompareOptions(keep_all=True)))
             assert hints == [], (case.name, hints)
+
+
+def test_overflowed_values_get_no_unit_factor_hint(tmp_path) -> None:
+    """``1e999`` against ``1e998`` both read as inf: a divergence by printed text, not a sign flip or a factor."""
+    ref, cand = tmp_path / "ref.log", tmp_path / "cand.log"
+    ref.write_text("TRACE_C: big 1e999\n")
+    cand.write_text("TRACE_PY: big 1e998\n")
+    result = compare_logs(ref, cand, config=None)
+    assert result.counts.diverged == 1
+    assert not [h for h in find_hints(result) if h.code in ("unit-factor", "sign-flip")]

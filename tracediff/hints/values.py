@@ -4,6 +4,7 @@ component order, two fields swapped, an offset of half or one pixel."""
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -20,6 +21,8 @@ OVERSAMPLE_FIELDS = ("oversample", "Oversample")
 
 def factor_of(ref: tuple[float, ...], cand: tuple[float, ...]) -> tuple[float, str, str] | None:
     """The unit factor with cand = ref x factor for every component (zeros on both sides allowed)."""
+    if not all(map(math.isfinite, (*ref, *cand))):
+        return None  # an overflowed or infinite value has no ratio to speak of
     scale = max(map(abs, ref))
     if scale == 0:
         return None
