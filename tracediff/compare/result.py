@@ -40,6 +40,11 @@ class FieldResult:
         name = f"{self.field}.{self.sub}" if self.sub else self.field
         return f"{name}#{self.occurrence}" if self.occurrence else name
 
+    @property
+    def qualified_label(self) -> str:
+        """The label with its tag family, unless that is the plain ``TRACE`` (how reports name a row)."""
+        return self.label if self.family == "TRACE" else f"{self.family}:{self.label}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "family": self.family,

@@ -85,9 +85,6 @@ def close(a: float, b: float, rtol: float, scale: float | None = None) -> bool:
     return abs(a - b) <= rtol * s
 
 
-def name(row: FieldResult) -> str:
-    return row.label if row.family == "TRACE" else f"{row.family}:{row.label}"
-
 
 def shown(value: ParsedValue | None, limit: int = 60) -> str:
     """A value in a hint's sentence: its text, or its numbers at ``%.15g``, cut past ``limit``."""

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from tracediff.compare.result import FieldResult
 from tracediff.compare.status import Status
-from tracediff.hints.facts import Facts, Hint, listed, name, numbers, shown
+from tracediff.hints.facts import Facts, Hint, listed, numbers, shown
 from tracediff.hints.values import factor_of
 
 C_TAGS, PY_TAGS = ("TRACE_C",), ("TRACE_PY",)
@@ -51,7 +51,7 @@ def different_pixels(facts: Facts) -> Iterator[Hint]:
     if rows:
         row = rows[0]
         yield Hint("different-pixels",
-                   f"the two logs trace different pixels ({name(row)}: reference {_text(row, 'ref')}, "
+                   f"the two logs trace different pixels ({row.qualified_label}: reference {_text(row, 'ref')}, "
                    f"candidate {_text(row, 'cand')}): run both with the same -trace_pixel",
                    f"{len(rows)} pixel-identity field(s) differ")
 
@@ -63,9 +63,9 @@ def different_runs(facts: Facts) -> Iterator[Hint]:
     if rows:
         row = rows[0]
         yield Hint("different-runs",
-                   f"the logs come from different runs: {name(row)} is {_text(row, 'ref')} in the reference and "
+                   f"the logs come from different runs: {row.qualified_label} is {_text(row, 'ref')} in the reference and "
                    f"{_text(row, 'cand')} in the candidate; run both with the same flags",
-                   f"input echo field(s) differ: {listed([name(r) for r in rows])}")
+                   f"input echo field(s) differ: {listed([r.qualified_label for r in rows])}")
 
 
 @lru_cache(maxsize=1)
@@ -85,8 +85,8 @@ def needs_profile(facts: Facts) -> Iterator[Hint]:
     if _share(facts.ref_tags, C_TAGS) <= 0.5 or any(f"profile {PROFILE}" in r.rule for r in facts.comparison.rows):
         return
     globs, aliases = _profile_fields()
-    quirky = [name(r) for r in facts.diverged if _gross(r) and any(fnmatch.fnmatchcase(r.field, g) for g in globs)]
-    renamed = [name(r) for r in facts.extra if r.field in aliases]
+    quirky = [r.qualified_label for r in facts.diverged if _gross(r) and any(fnmatch.fnmatchcase(r.field, g) for g in globs)]
+    renamed = [r.qualified_label for r in facts.extra if r.field in aliases]
     if quirky or renamed:
         found = ", ".join(x for x in (quirky and f"C print quirks in {listed(quirky)}",
                                       renamed and f"known renamings of {listed(renamed)}") if x)

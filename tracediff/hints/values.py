@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from tracediff.compare.result import FieldResult
-from tracediff.hints.facts import Facts, Hint, close, listed, name, numbers
+from tracediff.hints.facts import Facts, Hint, close, listed, numbers
 from tracediff.hints.factors import FACTOR_RTOL, UNIT_FACTORS
 
 VALUE_RTOL = 1e-6  # two values "are the same" for a hint
@@ -39,7 +39,7 @@ def unit_factor(facts: Facts) -> Iterator[Hint]:
         pair = numbers(row)
         found = factor_of(*pair) if pair else None
         if found:
-            by_factor[found[1:]].append(name(row))
+            by_factor[found[1:]].append(row.qualified_label)
     for (text, meaning), fields in by_factor.items():
         what = "candidate = -reference" if text == "-1" else f"candidate = reference x {text}"
         yield Hint("unit-factor", f"{what} in {listed(fields)}: {meaning}",
@@ -77,11 +77,11 @@ def wrong_order_or_sign(facts: Facts) -> Iterator[Hint]:
         order, flips = _reordering(*pair), _flipped(*pair)
         if order:
             yield Hint("components-permuted",
-                       f"{name(row)}: the candidate's components are the reference's in the order {order}: "
+                       f"{row.qualified_label}: the candidate's components are the reference's in the order {order}: "
                        "axes swapped?",
                        f"candidate[i] = reference[{order}[i]] for every i")
         elif flips:
-            yield Hint("sign-flip", f"{name(row)}: component(s) {flips} have the opposite sign: an axis convention?",
+            yield Hint("sign-flip", f"{row.qualified_label}: component(s) {flips} have the opposite sign: an axis convention?",
                        "the magnitudes agree, the signs differ only there")
 
 
@@ -90,8 +90,8 @@ def swapped_fields(facts: Facts) -> Iterator[Hint]:
     rows = [(r, p) for r in facts.diverged[:200] if (p := numbers(r))]
     for (a, (a_ref, a_cand)), (b, (b_ref, b_cand)) in itertools.combinations(rows, 2):
         if len(a_ref) == len(b_ref) and _same(a_cand, b_ref) and _same(b_cand, a_ref):
-            yield Hint("fields-swapped", f"{name(a)} and {name(b)} are swapped: each holds the other's reference value",
-                       f"candidate {name(a)} = reference {name(b)} and candidate {name(b)} = reference {name(a)}")
+            yield Hint("fields-swapped", f"{a.qualified_label} and {b.qualified_label} are swapped: each holds the other's reference value",
+                       f"candidate {a.qualified_label} = reference {b.qualified_label} and candidate {b.qualified_label} = reference {a.qualified_label}")
 
 
 def _same(x: tuple[float, ...], y: tuple[float, ...]) -> bool:
@@ -150,7 +150,7 @@ def pixel_offset(facts: Facts) -> Iterator[Hint]:
             step = next((text for frac, text in steps if d and close(d, frac * pixel, 0.01)), None)
             if step:
                 yield Hint("pixel-offset",
-                           f"{name(row)} component {i} differs by {step} ({d:.4g} m): a pixel-centre or "
+                           f"{row.qualified_label} component {i} differs by {step} ({d:.4g} m): a pixel-centre or "
                            "sub-pixel convention (+0.5, 0- or 1-based indices)?",
                            f"pixel size {pixel:g} m from the reference trace")
                 break

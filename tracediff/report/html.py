@@ -75,7 +75,7 @@ def _causes_section(analysis: Analysis | None) -> str:
         return ""
     items = "".join(
         f"<tr class='root-cause'><td>{escape(r.node)}</td><td>{r.row.ref_line or ''}</td>"
-        f"<td>{len(r.explained)}</td><td>{escape(', '.join(_short(x) for x in r.attributed[:12]))}"
+        f"<td>{len(r.explained)}</td><td>{escape(', '.join(x.qualified_label for x in r.attributed[:12]))}"
         f"{' ...' if len(r.attributed) > 12 else ''}</td></tr>"
         for r in analysis.roots)
     return (f"<h2 id='root-cause-headline'>{escape(analysis.headline())}</h2><table id='root-causes'><tr><th>root cause</th>"
@@ -108,9 +108,6 @@ def _explanations_section(explanations: ExplainResult | None) -> str:
     return (f"<h2>Explanations ({escape(side.verdict)})</h2><table id='explanations'><tr><th>#</th><th>change</th>"
             f"<th>explains</th><th>residual</th><th>confidence</th><th>leaves unexplained</th></tr>{items}</table>")
 
-
-def _short(row: FieldResult) -> str:
-    return row.label if row.family == "TRACE" else f"{row.family}:{row.label}"
 
 
 def _legend() -> str:
@@ -206,9 +203,9 @@ def _digits_svg(rows: list[FieldResult], status: dict[str, str]) -> str:
         digits = 17 if row.digits is None and row_role(row) != "diverged" else (row.digits or 0)
         kind = status.get(row_node(row), "match")
         y, x = _y(digits), 40 + i * _STEP
-        out.append(f"<rect class='bar' data-field='{escape(_short(row), quote=True)}' x='{x}' y='{y:.1f}' "
+        out.append(f"<rect class='bar' data-field='{escape(row.qualified_label, quote=True)}' x='{x}' y='{y:.1f}' "
                    f"width='{_STEP - 1}' height='{_HEIGHT - _TOP - y:.1f}' fill='{COLOURS.get(kind, '#888')}'>"
-                   f"<title>{escape(_short(row))}: {digits} digits ({kind})</title></rect>")
+                   f"<title>{escape(row.qualified_label)}: {digits} digits ({kind})</title></rect>")
         required = _y(min(17.0, -math.log10(row.rtol))) if row.rtol > 0 else _y(17)
         tolerance.append(f"{x},{required:.1f} {x + _STEP},{required:.1f}")
     out.append(f"<polyline id='tolerance' points='{' '.join(tolerance)}' fill='none' stroke='#1f77b4' "

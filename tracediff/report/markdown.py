@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from tracediff.compare.result import Comparison
 from tracediff.hints.facts import Hint
-from tracediff.report.table import error_text, field_name
+from tracediff.report.table import error_text
 from tracediff.report.text import ROW_LIMIT, counts_line, headline, rule_legend, selected_rows
 from tracediff.report.values import fmt_value
 
@@ -31,7 +31,7 @@ def render_markdown(comparison: Comparison, *, diverged_only: bool = False, show
                   "|---|---|---|---|---|---|---|"]
         for r in rows:
             lines.append("| " + " | ".join(_cell(x) for x in (
-                r.status.label, field_name(r), f"{r.ref_line or '-'}:{r.cand_line or '-'}",
+                r.status.label, r.qualified_label, f"{r.ref_line or '-'}:{r.cand_line or '-'}",
                 fmt_value(r.ref_value, VALUE_LIMIT, r.component), fmt_value(r.cand_value, VALUE_LIMIT, r.component),
                 error_text(r), str(legend.get(r.rule, "")),
             )) + " |")

@@ -44,9 +44,6 @@ class Cells:
         return fmt_value(r.ref_value, limit, r.component), fmt_value(r.cand_value, limit, r.component)
 
 
-def field_name(row: FieldResult) -> str:
-    return row.label if row.family == "TRACE" else f"{row.family}:{row.label}"
-
 
 def error_text(row: FieldResult) -> str:
     if row.rel_error is not None:
@@ -60,7 +57,7 @@ def cells(rows: list[FieldResult], legend: dict[str, int]) -> list[Cells]:
     out = []
     for row in rows:
         rule = str(legend[row.rule]) if row.rule in legend else ""
-        out.append(Cells(row.status.label, STATUS_STYLE[row.status], field_name(row),
+        out.append(Cells(row.status.label, STATUS_STYLE[row.status], row.qualified_label,
                          f"{row.ref_line or '-'}:{row.cand_line or '-'}", error_text(row), rule, row))
     return out
 

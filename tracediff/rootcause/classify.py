@@ -85,7 +85,7 @@ class RootCause:
                 "ref_line": self.row.ref_line, "cand_line": self.row.cand_line,
                 "rel_error": None if self.row.rel_error is None else json_number(self.row.rel_error),
                 "explains": len(self.explained),
-                "explained": [r.label if r.family == "TRACE" else f"{r.family}:{r.label}" for r in self.explained],
+                "explained": [r.qualified_label for r in self.explained],
                 "reads_flags": list(self.params)}
 
 

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tracediff.catalogue.graph import Graph
-from tracediff.compare.result import Comparison, FieldResult
+from tracediff.compare.result import Comparison
 from tracediff.report import render
 from tracediff.report.values import fmt_error, fmt_value
 from tracediff.check.engine import FAIL, check_identity
@@ -25,9 +25,6 @@ from tracediff.check.values import TraceValues, read_values
 from tracediff.rootcause.classify import Analysis, root_causes
 from tracediff.rootcause.replay import THIS_STAGE, StageReplay, replay_stages
 
-
-def _label(row: FieldResult) -> str:
-    return row.label if row.family == "TRACE" else f"{row.family}:{row.label}"
 
 
 def render_causes(analysis: Analysis, *, width: int = 200, color: bool = False) -> str:
@@ -40,7 +37,7 @@ def render_causes(analysis: Analysis, *, width: int = 200, color: bool = False) 
         table.add_column(name, overflow="fold")
     for root in analysis.roots:
         flags = f" (reads {', '.join(root.params[:4])})" if root.params else ""
-        table.add_row("[bold red]ROOT[/]", _label(root.row), str(root.row.ref_line or ""),
+        table.add_row("[bold red]ROOT[/]", root.row.qualified_label, str(root.row.ref_line or ""),
                       fmt_value(root.row.ref_value, 40), fmt_value(root.row.cand_value, 40),
                       fmt_error(root.row.rel_error), f"root cause{flags}")
         for row in root.attributed:
@@ -48,7 +45,7 @@ def render_causes(analysis: Analysis, *, width: int = 200, color: bool = False) 
             assert cause is not None
             also = [r for r in cause.roots if r != root.node]
             kind = cause.kind + (f" (also {', '.join(also)})" if also else "")
-            table.add_row("", f"  └ {_label(row)}", str(row.ref_line or ""), fmt_value(row.ref_value, 40),
+            table.add_row("", f"  └ {row.qualified_label}", str(row.ref_line or ""), fmt_value(row.ref_value, 40),
                           fmt_value(row.cand_value, 40), fmt_error(row.rel_error), kind)
     console.print(table)
     return out.getvalue()
