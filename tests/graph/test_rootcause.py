@@ -80,3 +80,9 @@ def test_a_bad_graph_table_is_a_one_line_error(write, cli, tmp_path):
     r = write("ref.log", _log("TRACE_C", REF))
     out = cli("compare", r, r)
     assert out.code == 2 and "must be a list" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_candidate_only_field_the_graph_does_not_know_is_no_root(compare_json, project):
+    """A port's own extra lines are not the program's dataflow: only the diverged ``y`` is a root."""
+    doc = _compare(compare_json, project, {"y": "2.5", "port_debug": "7"})
+    assert [r["field"] for r in doc["root_causes"]] == ["y"]

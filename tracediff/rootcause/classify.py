@@ -47,6 +47,14 @@ def row_node(row: FieldResult) -> str:
     return node_name(row.family, row.field)
 
 
+def _graph_role(row: FieldResult, graph: Graph) -> str:
+    """:func:`row_role`, where a one-sided row counts as diverged only if the graph knows its field: a
+    port's own extra lines (``TRICUBIC[...]``, ``r_e^2``) are not the program's dataflow, so they are
+    looked through, never made root causes."""
+    one_sided = row.status in (Status.EXTRA, Status.MISSING_REQUIRED)
+    return "absent" if one_sided and row_node(row) not in graph else row_role(row)
+
+
 @dataclass
 class Cause:
     """Why one diverged field diverged."""
@@ -137,8 +145,8 @@ def root_causes(comparison: Comparison, graph: Graph) -> Analysis:
     """Classify every diverged row of ``comparison`` through ``graph`` (see the module docstring)."""
     by_node = _node_rows(comparison)
     order = {name: i for i, name in enumerate(by_node)}  # trace order of first appearance
-    present = {n for n, rows in by_node.items() if any(row_role(r) != "absent" for r in rows)}
-    diverged = {n for n, rows in by_node.items() if any(row_role(r) == "diverged" for r in rows)}
+    present = {n for n, rows in by_node.items() if any(_graph_role(r, graph) != "absent" for r in rows)}
+    diverged = {n for n, rows in by_node.items() if any(_graph_role(r, graph) == "diverged" for r in rows)}
     causes: dict[str, Cause] = {}
 
     def classify(name: str) -> Cause:
