@@ -178,10 +178,7 @@ def compare(
     from tracediff.compare.engine import AUTO, compare_logs, parse_family_option
     from tracediff.hints import find_hints
     from tracediff.output import append_report, dated_entry
-    from tracediff.report import render_quiet
-    from tracediff.report.markdown import render_markdown
-    from tracediff.rootcause.graphs import load_graph
-    from tracediff.rootcause.render import render_report  # root causes where a graph applies
+    from tracediff.report import render, render_quiet
 
     if quiet and fmt != Format.table:
         raise TraceDiffError(f"--quiet prints one summary line; it cannot be combined with --format {fmt.value}",
@@ -207,24 +204,32 @@ def compare(
             from tracediff.explain.render import explain_as_hint
 
             hints = [*hints, explain_as_hint(explained)]
-        graph = load_graph(config=config, profile=profile, use_project_config=not no_config)
         width, colored = _terminal(color, output)
         view = {"show_all": show_all, "diverged_only": diverged_only, "hints": hints}
         result.ref_path, result.cand_path = reference, candidate  # name the logs as the user did
         # stage replay and the self-check read the logs again: render while a spooled stdin exists
         if quiet:
             text = render_quiet(result)
-        elif fmt == Format.html and explained is not None:
-            from tracediff.report.html import render_html
-
-            text = render_html(result, graph, explanations=explained)
+        elif not result.failed and fmt != Format.html:
+            text = render(result, fmt.value, width=width, color=colored, **view)  # no root causes to look for
         else:
-            text = render_report(result, fmt.value, graph, read_paths=(ref_path, cand_path), width=width,
-                                 color=colored, **view)
+            from tracediff.rootcause.graphs import load_graph
+            from tracediff.rootcause.render import render_report  # root causes where a graph applies
+
+            graph = load_graph(config=config, profile=profile, use_project_config=not no_config)
+            if fmt == Format.html and explained is not None:
+                from tracediff.report.html import render_html
+
+                text = render_html(result, graph, explanations=explained)
+            else:
+                text = render_report(result, fmt.value, graph, read_paths=(ref_path, cand_path), width=width,
+                                     color=colored, **view)
         if fmt == Format.json and explained is not None:
             text = _with_explanations(text, explained)
     _emit(text, output)
     if append is not None:
+        from tracediff.report.markdown import render_markdown
+
         append_report(append, dated_entry(render_markdown(result, **view)))
     if quiet and explained is not None:
         from tracediff.explain.render import render_hint

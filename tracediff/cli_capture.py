@@ -18,7 +18,6 @@ from typing import Optional
 
 import typer
 
-from tracediff.capture.pixels import parse_pixel_selection
 from tracediff.errors import TraceDiffError
 
 #: click must keep nanoBragg's single-dash flags as extra arguments.
@@ -58,6 +57,8 @@ def capture(
         raise typer.Exit(code=capture_other_model(model, flags, args_file, source, dtype, device, list_fields, out))
     if args_file is None and not flags:
         raise TraceDiffError("no nanoBragg flags: pass --args-file FILE and/or flags after --")
+    from tracediff.capture.pixels import parse_pixel_selection  # not for --help or compare
+
     pixels = parse_pixel_selection(trace_pixels) if trace_pixels is not None else None
     if pixels is not None and out is None:
         raise TraceDiffError("--trace-pixels writes one file per pixel: give --out DIR")

@@ -29,6 +29,7 @@ from tracediff.compare.waivers import CandidateMemory, waiver_applies
 from tracediff.errors import TraceDiffError
 from tracediff.trace.log import Batch, KeyTable, LogInfo, value_at
 from tracediff.trace.parser import no_records_error
+from tracediff.trace.segments import distinct, member
 from tracediff.trace.values import ParsedValue
 
 MAX_ROWS_WITHOUT_ALL = 1000
@@ -268,11 +269,11 @@ class _Stream:
         if not lonely or len(ref) == 0 or len(cand) == 0:
             return []
         waiting = {}
-        for k in np.unique(ref.key).tolist():
+        for k in distinct(ref.key).tolist():
             waiting.setdefault(self.keys.fields[k], []).append(families[k])
         notes = []
         for family in lonely:
-            names = {self.keys.fields[int(partner[k])] for k in np.unique(cand.key).tolist()
+            names = {self.keys.fields[int(partner[k])] for k in distinct(cand.key).tolist()
                      if families[int(partner[k])] == family}
             meets = Counter(f for name in names for f in waiting.get(name, []))
             if meets:
@@ -291,7 +292,7 @@ class _Stream:
         ref = self.pending_ref.batch if not self.stopped_early else Batch.empty()
         offset = ref.offset
         optional_tags = [t for t, name in enumerate(self.ref_info.tags) if name in self.options.optional_tags]
-        optional = np.isin(ref.tag, optional_tags) | ref.is_optional()  # prose the parser flagged
+        optional = member(ref.tag, optional_tags) | ref.is_optional()  # prose the parser flagged
         for i in np.flatnonzero(self.rules.selected[ref.key]).tolist():
             row = self._row(ref, None, i, -1, offset, None)
             row.status = Status.MISSING_OPTIONAL if optional[i] else Status.MISSING_REQUIRED

@@ -19,7 +19,7 @@ from tracediff.compare.kinds import (
 )
 from tracediff.compare.rules import KeyRules
 from tracediff.trace.log import Batch
-from tracediff.trace.segments import segment_indices
+from tracediff.trace.segments import member, segment_indices
 from tracediff.trace.units import conversion_factor
 from tracediff.trace.values import KINDS, NAMED, TEXT, ParsedValue
 
@@ -168,7 +168,7 @@ def _rule_factors(ref: Batch, r: np.ndarray, keys: np.ndarray, counts: np.ndarra
     fa = np.repeat(rules.ref_factor[keys], counts)
     fb = np.repeat(rules.cand_factor[keys], counts)
     if rules.sub_units:
-        for q in np.flatnonzero((ref.kind[r] == _NAMED) & np.isin(keys, list(rules.sub_units))).tolist():
+        for q in np.flatnonzero((ref.kind[r] == _NAMED) & member(keys, list(rules.sub_units))).tolist():
             extra, k = ref.extras[int(r[q])], int(keys[q])
             if k in rules.sub_units:
                 lo, hi = starts[q], starts[q] + counts[q]

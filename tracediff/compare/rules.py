@@ -8,6 +8,7 @@ import numpy as np
 
 from tracediff.compare.options import CompareOptions, UnitRule
 from tracediff.trace.log import KeyTable
+from tracediff.trace.segments import member
 from tracediff.trace.units import conversion_factor
 
 
@@ -94,7 +95,7 @@ class KeyRules:
         """Per key: a unit rule (of the field or of its named sub-values) may rescale it."""
         ruled = (self.ref_factor[keys] != 1.0) | (self.cand_factor[keys] != 1.0)
         if self.sub_units:
-            ruled |= np.isin(keys, list(self.sub_units))
+            ruled |= member(keys, list(self.sub_units))
         return ruled
 
     def sub_factors(self, k: int, names: tuple[tuple[str, int], ...], side: str) -> np.ndarray:

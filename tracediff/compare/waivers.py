@@ -9,6 +9,7 @@ from tracediff.compare.judge import close
 from tracediff.compare.options import Waiver
 from tracediff.compare.result import FieldResult
 from tracediff.trace.log import Batch, KeyTable
+from tracediff.trace.segments import member
 from tracediff.trace.values import NAMED, TEXT, ParsedValue, parse_value
 
 
@@ -27,7 +28,7 @@ class CandidateMemory:
             return
         wanted_ids = [k for k, name in enumerate(self.keys.fields) if name in self.wanted]
         keys = partner[batch.key]
-        rows = np.flatnonzero(np.isin(keys, wanted_ids))
+        rows = np.flatnonzero(member(keys, wanted_ids))
         if len(rows) == 0:
             return
         offset = batch.offset

@@ -30,7 +30,6 @@ from typing import Any
 
 from tracediff.compare.options import CompareOptions, UnitRule, Waiver
 from tracediff.compare.tolerance import FieldRule, Tolerance, ToleranceRules
-from tracediff.config.quirk_rules import quirk_table
 from tracediff.config.schema import Place, check_table
 from tracediff.config.toml_text import rules_text
 from tracediff.errors import TraceDiffError
@@ -64,6 +63,8 @@ def profile_text(name: str) -> str:
         raise TraceDiffError(f"unknown profile {name!r} (known: {', '.join(profile_names())})")
     text = resources.files("tracediff.config.profiles").joinpath(f"{name}.toml").read_text(encoding="utf-8")
     if tomllib.loads(text).get("quirks_from_catalogue"):
+        from tracediff.config.quirk_rules import quirk_table  # the catalogue loads for profiles only
+
         table = quirk_table()
         text += _GENERATED + rules_text(table["units"], table["waive"])
     return text

@@ -82,7 +82,9 @@ def needs_profile(facts: Facts) -> Iterator[Hint]:
     """A C log compared without the profile that knows its print quirks, where they explain rows."""
     import fnmatch
 
-    if _share(facts.ref_tags, C_TAGS) <= 0.5 or any(f"profile {PROFILE}" in r.rule for r in facts.comparison.rows):
+    if not (facts.diverged or facts.extra) or _share(facts.ref_tags, C_TAGS) <= 0.5:
+        return  # nothing the profile could explain (checked first: reading the profile costs a start-up)
+    if any(f"profile {PROFILE}" in r.rule for r in facts.comparison.rows):
         return
     globs, aliases = _profile_fields()
     quirky = [r.qualified_label for r in facts.diverged if _gross(r) and any(fnmatch.fnmatchcase(r.field, g) for g in globs)]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracediff.trace.segments import segment_indices
+from tracediff.trace.segments import distinct, segment_indices
 from tracediff.trace.values import NUMBER
 
 # token classes, written into skeletons in place of the token
@@ -134,7 +134,7 @@ def find_tokens(data: bytes, line_starts: np.ndarray) -> tuple[Tokens, np.ndarra
         start, end, integral, special, values = start[valid], end[valid], integral[valid], special[valid], values[valid]
     digits = end - start - ((cls[start] & _SIGN) != 0)
     kind = np.where(integral, np.where(digits >= BIG_DIGITS, BIG_TOKEN, INT_TOKEN), FLOAT_TOKEN).astype(np.uint8)
-    placeholders = np.unique(line_of(np.flatnonzero(cls & _PLACE), line_starts))
+    placeholders = distinct(line_of(np.flatnonzero(cls & _PLACE), line_starts), presorted=True)
     return Tokens(start, end, kind, special, values), placeholders
 
 
@@ -255,4 +255,4 @@ def line_of(positions: np.ndarray, line_starts: np.ndarray) -> np.ndarray:
 
 def lines_with(data: bytes, needle: bytes, line_starts: np.ndarray) -> np.ndarray:
     """Indices of the lines containing ``needle``, vectorised."""
-    return np.unique(line_of(_find(data, needle), line_starts))
+    return distinct(line_of(_find(data, needle), line_starts), presorted=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from tracediff.trace.record import Record
-from tracediff.trace.segments import segment_indices
+from tracediff.trace.segments import distinct, segment_indices
 from tracediff.trace.values import KINDS, ParsedValue
 
 KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -126,7 +126,7 @@ class Batch:
         """The records at positions ``idx`` (in that order), as a new batch."""
         columns = {name: getattr(self, name)[idx] for name in Batch.COLUMNS}
         layout = columns["layout"]
-        used = np.unique(layout[layout >= 0])  # keep only the templates still referred to
+        used = distinct(layout[layout >= 0])  # keep only the templates still referred to
         columns["layout"] = np.where(layout >= 0, np.searchsorted(used, layout), -1).astype(np.int32)
         return Batch(
             **columns, values=self.values[segment_indices(self.offset[idx], self.count[idx].astype(np.int64))],

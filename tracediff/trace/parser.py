@@ -29,7 +29,7 @@ from tracediff.trace.dialects import LineField, read_line
 from tracediff.trace.fastpath import BIG_TOKEN, Tokens, find_tokens, line_of, lines_with, skeletons
 from tracediff.trace.log import Batch, KeyTable, LogInfo, TraceLog
 from tracediff.trace.recipes import COLUMNS, KIND_CODE, Interned, RecipeTable, rows_for, template
-from tracediff.trace.segments import cumcount
+from tracediff.trace.segments import cumcount, distinct
 from tracediff.trace.sources import STDIN, UTF16_MESSAGE, is_stdin, looks_utf16, open_log
 from tracediff.trace.values import ParsedValue
 
@@ -78,7 +78,7 @@ class _Chunker:
         fast_lines, general_lines = traced[recipe >= 0], traced[recipe < 0]
         parts = [self._fast(fast_lines, recipe[recipe >= 0], tokens, token_line, len(starts), base)]
         parts.append(self._general(data, general_lines, starts, ends, base))
-        with_records = len(np.unique(np.concatenate([p["line"] for p in parts])))
+        with_records = len(distinct(np.concatenate([p["line"] for p in parts])))
         self.info.skipped += len(starts) - with_records
         return self._finish(parts)
 
@@ -130,7 +130,7 @@ class _Chunker:
         is_fast = np.zeros(n_lines, dtype=bool)
         is_fast[lines] = True
         part["values"] = tokens.values[is_fast[token_line]]
-        used = np.unique(part["layout"][part["layout"] >= 0])
+        used = distinct(part["layout"][part["layout"] >= 0])
         part["layouts"] = [self.recipes.templates[u] for u in used.tolist()]
         part["layout"] = np.where(part["layout"] >= 0, np.searchsorted(used, part["layout"]), -1).astype(np.int32)
         return part

@@ -32,3 +32,28 @@ def cumcount(key: np.ndarray) -> np.ndarray:
     out = np.empty(n, dtype=np.int64)
     out[order] = np.arange(n) - group_start
     return out
+
+
+def distinct(values: np.ndarray, *, presorted: bool = False) -> np.ndarray:
+    """The sorted distinct values: ``np.unique`` without its hash table, which costs more
+    on the short integer arrays of a chunk (and whose first call imports ``numpy.ma``)."""
+    ordered = values if presorted else np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def member(ids: np.ndarray, wanted: list[int] | np.ndarray) -> np.ndarray:
+    """``np.isin`` for integer ids, by a lookup table; a negative id (none) is in no set."""
+    wanted = np.asarray(wanted, dtype=np.int64)
+    found = np.zeros(len(ids), dtype=bool)
+    if len(ids) == 0 or len(wanted) == 0:
+        return found
+    table = np.zeros(int(max(ids.max(), wanted.max())) + 1, dtype=bool)
+    table[wanted[wanted >= 0]] = True
+    valid = ids >= 0
+    found[valid] = table[ids[valid]]
+    return found
