@@ -118,6 +118,9 @@ class _Pending:
             self.batch = Batch.concat(self.batch, batch)
             self.index = np.concatenate([self.index, index])
 
+    def drop_first(self, k: int) -> None:
+        self.batch, self.index = self.batch.after(k), self.index[k:]
+
     def keep(self, mask: np.ndarray) -> None:
         if mask.all():
             return
@@ -181,6 +184,10 @@ class _Stream:
             return
         ref_codes, cand_codes = _codes(ref.key, ref), _codes(self.rules.partner[cand.key], cand)
         rank = self.rules.rank[cand.key]
+        m = min(len(ref), len(cand))
+        if not rank.any() and np.array_equal(ref_codes[:m], cand_codes[:m]):
+            self._pair_in_order(ref, cand, m)  # the usual case: both logs print the same records in order
+            return
         order = np.lexsort((rank, cand_codes)) if rank.any() else np.argsort(cand_codes, kind="stable")
         sorted_codes = cand_codes[order]
         pos = np.minimum(np.searchsorted(sorted_codes, ref_codes), len(sorted_codes) - 1)
@@ -194,6 +201,15 @@ class _Stream:
         cand_keep[ci] = False
         self.pending_ref.keep(ref_keep)
         self.pending_cand.keep(cand_keep)
+
+    def _pair_in_order(self, ref: Batch, cand: Batch, m: int) -> None:
+        """The first ``m`` records of both sides are the same fields in the same order: pair them as they are
+        (each (field, occurrence) code appears once per side, so this is the pairing the search finds)."""
+        both = np.arange(m)
+        selected = self.rules.selected[ref.key[:m]]
+        self._judge(ref, cand, both[selected], both[selected])
+        self.pending_ref.drop_first(m)
+        self.pending_cand.drop_first(m)
 
     def _judge(self, ref: Batch, cand: Batch, ri: np.ndarray, ci: np.ndarray) -> None:
         if len(ri) == 0:

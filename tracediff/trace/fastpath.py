@@ -164,95 +164,25 @@ def _convert(data: bytes, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarra
     return np.array([float(r) if ok else np.nan for r, ok in zip(runs, valid)], dtype=np.float64), valid
 
 
-@dataclass
-class Skeletons:
-    """The skeletons of a chunk's lines, as one byte array with line spans, grouped."""
+def skeleton_lines(data: bytes, tokens: Tokens) -> list[bytes]:
+    """The skeleton of every line of ``data``, one bytes object per line: each token replaced by its class byte.
 
-    text: np.ndarray  # uint8: the chunk with each token replaced by its class byte
-    start: np.ndarray  # int64 per line
-    end: np.ndarray
-
-    def of(self, line: int) -> bytes:
-        return self.text[self.start[line]:self.end[line]].tobytes()
-
-    def groups(self, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Lines with equal skeletons, found with numpy: ``(first, group)``.
-
-        ``first`` holds one line of each group, ``group[k]`` the group of ``lines[k]``.
-        Lines are grouped by a 64-bit polynomial hash of their skeleton and then compared
-        byte for byte with their group's first line; a line that differs (a collision)
-        gets a group of its own.
-        """
-        start, end = self.start[lines], self.end[lines]
-        hashes = _span_hashes(self.text, start, end)
-        _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
-        group = group.ravel()
-        length = end - start
-        rep = first[group]
-        same = length == length[rep]
-        if same.any():
-            idx = np.flatnonzero(same)
-            a = segment_indices(start[idx], length[idx])
-            b = segment_indices(start[rep[idx]], length[idx])
-            equal = np.ones(len(idx), dtype=bool)
-            nonempty = length[idx] > 0
-            if nonempty.any():
-                offsets = np.r_[0, np.cumsum(length[idx])[:-1]]
-                matches = (self.text[a] == self.text[b]).view(np.uint8)
-                equal[nonempty] = np.minimum.reduceat(matches, offsets[nonempty]) == 1 if len(matches) else True
-            same[idx] = equal
-        if not same.all():  # a hash collision: those lines stand alone
-            lonely = np.flatnonzero(~same)
-            group = group.copy()
-            group[lonely] = len(first) + np.arange(len(lonely))
-            first = np.concatenate([first, lonely])
-        return lines[first], group
-
-
-_HASH_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse modulo 2**64
-_powers = np.ones(1, dtype=np.uint64)
-_inverse_powers = np.ones(1, dtype=np.uint64)
-
-
-def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``base**j`` and ``base**-j`` modulo 2**64 for ``j < n``, grown on demand."""
-    global _powers, _inverse_powers
-    if len(_powers) < n:
-        size = max(n, 2 * len(_powers))
-        _powers = np.cumprod(np.r_[1, np.full(size - 1, _HASH_BASE, dtype=np.uint64)].astype(np.uint64))
-        inverse = pow(_HASH_BASE, -1, 1 << 64)
-        _inverse_powers = np.cumprod(np.r_[1, np.full(size - 1, inverse, dtype=np.uint64)].astype(np.uint64))
-    return _powers[:n], _inverse_powers[:n]
-
-
-def _span_hashes(text: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """A polynomial hash of every span ``text[start:end]``, from one prefix sum."""
-    powers, inverse = _power_tables(len(text) + 1)
-    prefix = np.zeros(len(text) + 1, dtype=np.uint64)
-    np.cumsum((text.astype(np.uint64) + np.uint64(1)) * powers[:len(text)], out=prefix[1:])
-    hashes = (prefix[end] - prefix[start]) * inverse[start]
-    return hashes ^ (end - start).astype(np.uint64)
-
-
-def skeletons(data: bytes, tokens: Tokens) -> Skeletons:
-    """The skeleton of every line of ``data``: each token replaced by its class byte."""
-    b = np.frombuffer(data, dtype=np.uint8)
+    A token's bytes after its first are dropped through a running count (+1 after a
+    token's first byte, -1 at its end): three passes over bytes, no index per byte.
+    Python's own ``split`` and dictionary then group and look up the lines exactly.
+    """
+    text = np.frombuffer(data, dtype=np.uint8)
     if len(tokens.start):
-        b = b.copy()
-        keep = np.ones(len(b), dtype=bool)
-        keep[segment_indices(tokens.start, tokens.end - tokens.start)] = False
-        keep[tokens.start] = True
-        b[tokens.start] = tokens.kind
-        b = b[keep]
-    newlines = np.flatnonzero(b == 10)
-    return Skeletons(b, np.r_[0, newlines + 1].astype(np.int64), np.r_[newlines, len(b)].astype(np.int64))
+        delta = np.zeros(len(text) + 1, dtype=np.int8)
+        delta[tokens.start + 1] = 1
+        delta[tokens.end] -= 1  # tokens never touch, so a start + 1 meets only its own end (a 1-byte token)
+        inside = np.cumsum(delta[:-1], dtype=np.int8).view(bool)
+        text = text.copy()
+        text[tokens.start] = tokens.kind
+        text = text[~inside]
+    return text.tobytes().split(b"\n")
 
 
 def line_of(positions: np.ndarray, line_starts: np.ndarray) -> np.ndarray:
     """The chunk line holding each byte position."""
     return np.searchsorted(line_starts, positions, side="right") - 1
-
-
-def lines_with(data: bytes, needle: bytes, line_starts: np.ndarray) -> np.ndarray:
-    """Indices of the lines containing ``needle``, vectorised."""
-    return distinct(line_of(_find(data, needle), line_starts), presorted=True)

@@ -134,6 +134,13 @@ class Batch:
             optional=None if self.optional is None else self.optional[idx],
         )
 
+    def after(self, k: int) -> "Batch":
+        """The records from position ``k`` on, as views (no copy; the value templates are all kept)."""
+        start = int(self.count[:k].sum())
+        columns = {name: getattr(self, name)[k:] for name in Batch.COLUMNS}
+        return Batch(**columns, values=self.values[start:], layouts=self.layouts,
+                     optional=None if self.optional is None else self.optional[k:])
+
     @staticmethod
     def concat(first: "Batch", second: "Batch") -> "Batch":
         return Batch.join([first, second])

@@ -20,13 +20,14 @@ comparison streams both logs this way); :func:`parse_log` gathers them into a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
 from tracediff.errors import TraceDiffError
 from tracediff.trace.dialects import LineField, read_line
-from tracediff.trace.fastpath import BIG_TOKEN, Tokens, find_tokens, line_of, lines_with, skeletons
+from tracediff.trace.fastpath import BIG_TOKEN, Tokens, find_tokens, line_of, skeleton_lines
 from tracediff.trace.log import Batch, KeyTable, LogInfo, TraceLog
 from tracediff.trace.recipes import COLUMNS, KIND_CODE, Interned, RecipeTable, rows_for, template
 from tracediff.trace.segments import cumcount, distinct
@@ -36,7 +37,7 @@ from tracediff.trace.values import ParsedValue
 CHUNK_BYTES = 1 << 17
 MAX_SKELETON = 4096  # longer lines are read one by one: their skeletons are not worth keeping
 MAX_RECIPES = 50_000  # beyond this many skeletons the recipes start afresh (bounded memory)
-_NOT_KNOWN, _GENERAL = -2, -1
+_NOT_KNOWN, _GENERAL, _NO_TRACE = -2, -1, -3
 
 
 class _Chunker:
@@ -68,49 +69,45 @@ class _Chunker:
         ends = np.r_[starts[1:] - 1, len(b)].astype(np.int64)
         base = self.info.lines_read
         self.info.lines_read = base + len(starts)
-        traced = lines_with(data, b"TRACE", starts)
-        if len(traced) == 0:
+        if b"TRACE" not in data:
             self.info.skipped += len(starts)
             return self._finish([])
         tokens, placeholder_lines = find_tokens(data, starts)
-        token_line = line_of(tokens.start, starts)
-        recipe = self._recipes_of(data, traced, starts, ends, tokens, token_line, placeholder_lines)
-        fast_lines, general_lines = traced[recipe >= 0], traced[recipe < 0]
-        parts = [self._fast(fast_lines, recipe[recipe >= 0], tokens, token_line, len(starts), base)]
-        parts.append(self._general(data, general_lines, starts, ends, base))
+        first_token = np.searchsorted(tokens.start, np.r_[starts, len(b) + 1])  # line i: tokens first[i]..first[i+1]
+        recipe = self._recipes_of(data, starts, ends, tokens, first_token, placeholder_lines)
+        fast = recipe >= 0
+        parts = [self._fast(np.flatnonzero(fast), recipe[fast], fast, tokens, first_token, base),
+                 self._general(data, np.flatnonzero(recipe == _GENERAL), starts, ends, base)]
         with_records = len(distinct(np.concatenate([p["line"] for p in parts])))
         self.info.skipped += len(starts) - with_records
         return self._finish(parts)
 
-    def _recipes_of(self, data: bytes, traced: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                    tokens: Tokens, token_line: np.ndarray, placeholder_lines: np.ndarray) -> np.ndarray:
-        """Each traced line's recipe id, or -1 for a line the general path reads."""
-        skeleton = skeletons(data, tokens)
+    def _recipes_of(self, data: bytes, starts: np.ndarray, ends: np.ndarray, tokens: Tokens,
+                    first_token: np.ndarray, placeholder_lines: np.ndarray) -> np.ndarray:
+        """Each line's recipe id; -1 for a line the general path reads, -3 for a line without TRACE."""
+        lines = skeleton_lines(data, tokens)
+        known = self.skeleton_recipe
+        recipe = np.fromiter(map(known.get, lines, repeat(_NOT_KNOWN)), dtype=np.int64, count=len(lines))
         forced = np.zeros(len(starts), dtype=bool)
         forced[placeholder_lines] = True  # bytes 1-3 would read as token classes
         forced[ends - starts > MAX_SKELETON] = True
         overflow = np.isinf(tokens.values) & ~tokens.special  # 1e999: its printed text is kept
-        forced[token_line[overflow]] = True
+        forced[line_of(tokens.start[overflow], starts)] = True
         self.read_now: dict[int, list[LineField]] = {}  # lines of this chunk the rules have read
-        out = np.full(len(traced), _GENERAL, dtype=np.int64)
-        candidates = np.flatnonzero(~forced[traced])
-        if len(candidates) == 0:
-            return out
-        first, group = skeleton.groups(traced[candidates])
-        known = self.skeleton_recipe
-        recipe_of_group = np.empty(len(first), dtype=np.int64)
-        for g, i in enumerate(first.tolist()):  # one dictionary look-up per distinct skeleton
-            shape = skeleton.of(i)
-            found = known.get(shape, _NOT_KNOWN)
+        for i in np.flatnonzero((recipe == _NOT_KNOWN) & ~forced).tolist():  # a skeleton not seen before
+            found = known.get(lines[i], _NOT_KNOWN)
             if found == _NOT_KNOWN:
-                lo, hi = np.searchsorted(token_line, [i, i + 1])
-                found = known[shape] = self._new_recipe(i, data[starts[i]:ends[i]], shape, tokens.values[lo:hi])
-            recipe_of_group[g] = found
-        out[candidates] = recipe_of_group[group]
-        return out
+                numbers = tokens.values[first_token[i]:first_token[i + 1]]
+                found = known[lines[i]] = self._new_recipe(i, data[starts[i]:ends[i]], lines[i], numbers)
+            recipe[i] = found
+        for i in np.flatnonzero(forced).tolist():
+            recipe[i] = _GENERAL if b"TRACE" in data[starts[i]:ends[i]] else _NO_TRACE
+        return recipe
 
     def _new_recipe(self, i: int, line: bytes, shape: bytes, numbers: np.ndarray) -> int:
-        """The recipe of a skeleton from its line ``i``, or -1 when it is not reusable."""
+        """The recipe of a skeleton from its line ``i``; -1 when it is not reusable, -3 for no trace line."""
+        if b"TRACE" not in shape:
+            return _NO_TRACE
         fields = self.read_now[i] = read_line(line.decode("utf-8", errors="replace"))
         if bytes([BIG_TOKEN]) in shape:
             return _GENERAL
@@ -121,15 +118,17 @@ class _Chunker:
             return _GENERAL
         return self.recipes.add(rows_for(fields, self._key, self.tags, self.units, self.recipes))
 
-    def _fast(self, lines: np.ndarray, recipe: np.ndarray, tokens: Tokens, token_line: np.ndarray,
-              n_lines: int, base: int) -> dict:
-        """The records of lines with a recipe, laid out by numpy."""
+    def _fast(self, lines: np.ndarray, recipe: np.ndarray, fast: np.ndarray, tokens: Tokens,
+              first_token: np.ndarray, base: int) -> dict:
+        """The records of lines with a recipe (``fast`` marks them per line), laid out by numpy."""
         rows, per_line = self.recipes.rows_of(recipe)
         part = {name: self.recipes.column(name, rows) for name in COLUMNS}
         part["line"] = np.repeat(lines + base + 1, per_line)
-        is_fast = np.zeros(n_lines, dtype=bool)
-        is_fast[lines] = True
-        part["values"] = tokens.values[is_fast[token_line]]
+        per_line_tokens = np.diff(first_token)
+        if fast[per_line_tokens > 0].all():
+            part["values"] = tokens.values  # every token lies on a line with a recipe
+        else:
+            part["values"] = tokens.values[np.repeat(fast, per_line_tokens)]
         used = distinct(part["layout"][part["layout"] >= 0])
         part["layouts"] = [self.recipes.templates[u] for u in used.tolist()]
         part["layout"] = np.where(part["layout"] >= 0, np.searchsorted(used, part["layout"]), -1).astype(np.int32)
