@@ -51,6 +51,7 @@ def _class_table() -> np.ndarray:
 
 
 _NUMBER_RE = re.compile(rf"{NUMBER}\Z")
+_PLACEHOLDER_BYTES = [bytes([b]) for b in PLACEHOLDERS]
 _CLASS_TABLE = _class_table().tobytes()  # for bytes.translate, faster than np.take
 _LOWER = bytes(range(256)).translate(bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"))
 
@@ -68,7 +69,10 @@ class Tokens:
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) of every run of True in ``mask``."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).view(np.int8)))
+    if len(mask) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    change = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    edges = np.concatenate([[0] if mask[0] else [], change, [len(mask)] if mask[-1] else []]).astype(np.int64)
     return edges[0::2], edges[1::2]
 
 
@@ -78,11 +82,10 @@ MAX_TOKEN = 4096  # longer runs of number characters are no number token
 def _number_runs(cls: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Runs of number characters standing alone: (start, end, integral); not yet checked to read as numbers."""
     start, end = _runs((cls & _NUMERIC) != 0)
-    padded = np.concatenate([[0], cls, [0]])  # padded[k + 1] is byte k
-    alone = (
-        ((padded[start] & _BOUNDARY) == 0) & ((padded[end + 1] & (_BOUNDARY | _BEFORE_COLON)) == 0)
-        & (end - start <= MAX_TOKEN)
-    )
+    n = len(cls)
+    before = np.where(start > 0, cls[np.maximum(start - 1, 0)], 0)
+    after = np.where(end < n, cls[np.minimum(end, n - 1)], 0)
+    alone = ((before & _BOUNDARY) == 0) & ((after & (_BOUNDARY | _BEFORE_COLON)) == 0) & (end - start <= MAX_TOKEN)
     start, end = start[alone], end[alone]
     if len(start) == 0:
         return start, end, np.zeros(0, dtype=bool)
@@ -134,7 +137,9 @@ def find_tokens(data: bytes, line_starts: np.ndarray) -> tuple[Tokens, np.ndarra
         start, end, integral, special, values = start[valid], end[valid], integral[valid], special[valid], values[valid]
     digits = end - start - ((cls[start] & _SIGN) != 0)
     kind = np.where(integral, np.where(digits >= BIG_DIGITS, BIG_TOKEN, INT_TOKEN), FLOAT_TOKEN).astype(np.uint8)
-    placeholders = distinct(line_of(np.flatnonzero(cls & _PLACE), line_starts), presorted=True)
+    placeholders = np.empty(0, dtype=np.int64)
+    if any(byte in data for byte in _PLACEHOLDER_BYTES):  # three byte searches, cheaper than a pass over cls
+        placeholders = distinct(line_of(np.flatnonzero(cls & _PLACE), line_starts), presorted=True)
     return Tokens(start, end, kind, special, values), placeholders
 
 
