@@ -81,3 +81,17 @@ def test_odd_lines_keep_the_rest_of_the_chunk_on_the_bulk_path(tmp_path, monkeyp
     assert sum("note" in c for c in calls) == 2000  # numbers inside a text value: one by one
     assert sum("roi" in c for c in calls) == 1  # one skeleton, read once
     assert sum(" f" in c for c in calls) <= 6  # one per skeleton (f0..f2, first value int or float)
+
+
+def test_a_word_where_a_number_was_gets_its_own_skeleton(tmp_path, monkeypatch):
+    """``bJ0=1.5`` in a narrative line reads as a record, ``bJ0=nan`` does not: the two lines must not share
+    a recipe (nan and inf are their own token class), in one log or across logs parsed by one process."""
+    first, second = tmp_path / "a.log", tmp_path / "b.log"
+    first.write_text("TRACE: Copying vectors (bJ0=1.5 mosaic=0 reference):\nTRACE: x 1.5\n")
+    second.write_text("TRACE: Copying vectors (bJ0=nan mosaic=0 reference):\nTRACE: x nan\nTRACE: x inf\n")
+    both = tmp_path / "both.log"
+    both.write_text(first.read_text() + second.read_text())
+    bulk = [_records(first), _records(second), _records(both)]  # the second log after the first: shared skeletons
+    monkeypatch.setattr(parser, "MAX_SKELETON", -1)
+    assert bulk == [_records(first), _records(second), _records(both)]
+    assert "bJ0" not in bulk[1] and "mosaic" in bulk[1]

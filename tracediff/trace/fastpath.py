@@ -1,7 +1,7 @@
 """The bulk path of the parser: number tokens and line skeletons of a whole chunk, with numpy.
 
 A line's *skeleton* is its text with every number token replaced by one byte naming the
-token's class (integer, other number, integer too long for a double).  Two lines with
+token's class (integer, other number, integer too long for a double, nan or inf).  Two lines with
 the same skeleton differ only in their numbers, so the dialect rules parse them the same
 way: the parser runs those rules once per skeleton (see :mod:`tracediff.trace.recipes`)
 and takes the numbers of every line from one numpy conversion of the chunk.  This works
@@ -28,8 +28,8 @@ from tracediff.trace.segments import distinct, segment_indices
 from tracediff.trace.values import NUMBER
 
 # token classes, written into skeletons in place of the token
-INT_TOKEN, FLOAT_TOKEN, BIG_TOKEN = 1, 2, 3
-PLACEHOLDERS = bytes([INT_TOKEN, FLOAT_TOKEN, BIG_TOKEN])
+INT_TOKEN, FLOAT_TOKEN, BIG_TOKEN, WORD_TOKEN = 1, 2, 3, 4  # WORD_TOKEN: nan or inf spelled out
+PLACEHOLDERS = bytes([INT_TOKEN, FLOAT_TOKEN, BIG_TOKEN, WORD_TOKEN])
 BIG_DIGITS = 16  # an integer of this many digits may not fit a double exactly
 
 _DIGIT, _SIGN, _DOT, _EXP, _BOUNDARY, _PLACE, _BEFORE_COLON = 1, 2, 4, 8, 16, 32, 64
@@ -62,7 +62,7 @@ class Tokens:
 
     start: np.ndarray  # int64
     end: np.ndarray  # int64, exclusive
-    kind: np.ndarray  # uint8: INT_TOKEN, FLOAT_TOKEN or BIG_TOKEN
+    kind: np.ndarray  # uint8: INT_TOKEN, FLOAT_TOKEN, BIG_TOKEN or WORD_TOKEN
     special: np.ndarray  # bool: nan / inf spelled out
     values: np.ndarray  # float64
 
@@ -137,6 +137,7 @@ def find_tokens(data: bytes, line_starts: np.ndarray) -> tuple[Tokens, np.ndarra
         start, end, integral, special, values = start[valid], end[valid], integral[valid], special[valid], values[valid]
     digits = end - start - ((cls[start] & _SIGN) != 0)
     kind = np.where(integral, np.where(digits >= BIG_DIGITS, BIG_TOKEN, INT_TOKEN), FLOAT_TOKEN).astype(np.uint8)
+    kind[special] = WORD_TOKEN  # the rules may read a word where they read a number: its own skeleton
     placeholders = np.empty(0, dtype=np.int64)
     if any(byte in data for byte in _PLACEHOLDER_BYTES):  # three byte searches, cheaper than a pass over cls
         placeholders = distinct(line_of(np.flatnonzero(cls & _PLACE), line_starts), presorted=True)

@@ -40,6 +40,43 @@ MAX_RECIPES = 50_000  # beyond this many skeletons the recipes start afresh (bou
 _NOT_KNOWN, _GENERAL, _NO_TRACE = -2, -1, -3
 
 
+def _reusable(fields: list[LineField], shape: bytes, numbers: np.ndarray) -> bool:
+    """Whether every line of this skeleton reads as this one does, its numbers taken in order from its tokens."""
+    if bytes([BIG_TOKEN]) in shape:
+        return False
+    read = [x for f in fields for x in f.value.numbers]
+    if len(read) != len(numbers) or not np.array_equal(np.array(read, dtype=np.float64), numbers, equal_nan=True):
+        return False  # the rules did not read exactly the tokens as values
+    return not any(f.value.text is not None and f.value.kind != "text" for f in fields)
+
+
+_NOT_REUSABLE: list[LineField] = []  # a marker: the skeleton's lines take the general path
+
+
+class _SkeletonFields:
+    """What the dialect rules read from each skeleton, shared by every log this process parses.
+
+    A recipe's ids (fields, tags, units) belong to one log, but the rules' reading of a
+    skeleton does not: a directory of per-pixel traces prints the same lines in every
+    file, and the rules then run once per skeleton for all of them, not once per file.
+    """
+
+    def __init__(self, limit: int = MAX_RECIPES) -> None:
+        self.limit = limit
+        self._fields: dict[bytes, list[LineField]] = {}
+
+    def get(self, shape: bytes) -> list[LineField] | None:
+        return self._fields.get(shape)
+
+    def remember(self, shape: bytes, fields: list[LineField]) -> None:
+        if len(self._fields) >= self.limit:
+            self._fields.clear()  # bounded memory: start afresh
+        self._fields[shape] = fields
+
+
+_SHAPES = _SkeletonFields()
+
+
 class _Chunker:
     """Turns whole lines of text into one :class:`Batch` per chunk."""
 
@@ -108,13 +145,12 @@ class _Chunker:
         """The recipe of a skeleton from its line ``i``; -1 when it is not reusable, -3 for no trace line."""
         if b"TRACE" not in shape:
             return _NO_TRACE
-        fields = self.read_now[i] = read_line(line.decode("utf-8", errors="replace"))
-        if bytes([BIG_TOKEN]) in shape:
-            return _GENERAL
-        read = [x for f in fields for x in f.value.numbers]
-        if len(read) != len(numbers) or not np.array_equal(np.array(read, dtype=np.float64), numbers, equal_nan=True):
-            return _GENERAL  # the rules did not read exactly the tokens as values
-        if any(f.value.text is not None and f.value.kind != "text" for f in fields):
+        fields = _SHAPES.get(shape)
+        if fields is None:
+            read = self.read_now[i] = read_line(line.decode("utf-8", errors="replace"))
+            fields = read if _reusable(read, shape, numbers) else _NOT_REUSABLE
+            _SHAPES.remember(shape, fields)
+        if fields is _NOT_REUSABLE:
             return _GENERAL
         return self.recipes.add(rows_for(fields, self._key, self.tags, self.units, self.recipes))
 
