@@ -95,3 +95,18 @@ def test_unreadable_pair_is_exit_2(cli, tmp_path: Path) -> None:
     result = compare_dirs(ref, cand, config=None)
     assert result.exit_code == 2 and result.pairs[0].verdict == "error"
     assert cli("compare", ref, cand).code == 2
+
+
+def test_worst_error_is_kept_without_rows(tmp_path: Path) -> None:
+    """A pair's worst relative error comes from every judged field, also where the summary keeps no row per field
+    (a matching field's small error can be the worst)."""
+    from tracediff.compare.engine import compare_logs
+
+    ref = fill(tmp_path / "ref", {"a.log": (100.0, 0.3)})
+    cand = fill(tmp_path / "cand", {"a.log": (100.0 * (1 + 1e-12), 0.3 * (1 + 3e-11))})
+    full = compare_logs(ref / "a.log", cand / "a.log", config=None)
+    judged = [r for r in full.rows if r.rel_error is not None]
+    assert full.worst is max(judged, key=lambda r: r.rel_error) and full.worst.field == "pix0_vector"
+    pair = compare_dirs(ref, cand, config=None, workers=1).pairs[0]
+    assert (pair.verdict, pair.worst_field) == ("match", "pix0_vector")
+    assert pair.worst_rel_error == pytest.approx(full.worst.rel_error)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +107,7 @@ def _judge_pair(job: tuple[str, Path, Path, CompareOptions]) -> PairResult:
         result = compare_logs(ref, cand, options)
     except TraceDiffError as exc:
         return PairResult(name, "error", headline=str(exc))
-    judged = [r for r in result.rows if r.rel_error is not None]
-    worst = max(judged, key=lambda r: r.rel_error or 0.0, default=None)
+    worst = result.worst
     return PairResult(name, result.verdict, result.counts.compared, result.counts.diverged,
                       worst.rel_error if worst else None, worst.label if worst else None,
                       headline(result, width=120) if result.failed else "")
@@ -127,7 +126,8 @@ def compare_dirs(ref_dir: str | Path, cand_dir: str | Path, options: CompareOpti
     for folder in (ref_dir, cand_dir):
         if not folder.is_dir():
             raise TraceDiffError("is not a directory", folder)
-    options = resolve_options(options, profile=profile, config=config, **settings)
+    # a summary needs the failing rows and the worst error, not a row per field
+    options = replace(resolve_options(options, profile=profile, config=config, **settings), detail_limit=0)
     refs, cands = log_files(ref_dir, pattern), log_files(cand_dir, pattern)
     names = sorted(refs.keys() & cands.keys())
     if not names:

@@ -158,6 +158,7 @@ class _Stream:
         self.failures: list[tuple[int, FieldResult]] = []
         self.extras: list[FieldResult] = []
         self.stopped_early = False
+        self.worst: FieldResult | None = None  # the judged row of largest relative error
         self.memory = CandidateMemory(options.waivers, keys)
         self.ref_count = np.zeros(0, np.int64)  # per key: how many times each side printed it
         self.cand_count = np.zeros(0, np.int64)
@@ -222,23 +223,32 @@ class _Stream:
         if not detail and len(self.rows):
             self.rows = [(i, r) for i, r in self.rows if r.status is not Status.MATCHED]
         ref_offset, cand_offset = ref.offset, cand.offset
+        made: dict[int, FieldResult] = {}
         for p in report.tolist():
-            i, j = int(ri[p]), int(ci[p])
-            row = self._row(ref, cand, i, j, ref_offset, cand_offset)
-            row.status = Status.MATCHED if verdicts.ok[p] else Status.DIVERGED
-            if not np.isnan(verdicts.rel_error[p]):
-                row.abs_error = float(verdicts.abs_error[p])
-                row.rel_error = float(verdicts.rel_error[p])
-                row.digits = significant_digits(row.rel_error)
-            row.note = verdicts.note.get(p, "")
-            row.components = verdicts.components.get(p, [])
-            if row.components and row.ref_value.kind != "text" and len(row.ref_value.numbers) > 1:
-                row.component, row.sub = row.components[0].index, row.components[0].sub
-            index = int(self.pending_ref.index[i])
-            if verdicts.ok[p]:
-                self.rows.append((index, row))
-            else:
-                self.failures.append((index, row))
+            row = made[p] = self._judged_row(ref, cand, int(ri[p]), int(ci[p]), p, verdicts, ref_offset, cand_offset)
+            index = int(self.pending_ref.index[int(ri[p])])
+            (self.rows if verdicts.ok[p] else self.failures).append((index, row))
+        rel = verdicts.rel_error
+        if len(rel) and not np.isnan(rel).all():  # the largest error so far, kept even where rows are not
+            p = int(np.nanargmax(rel))
+            if self.worst is None or rel[p] > (self.worst.rel_error or 0.0):
+                self.worst = made.get(p) or self._judged_row(ref, cand, int(ri[p]), int(ci[p]), p, verdicts,
+                                                              ref_offset, cand_offset)
+
+    def _judged_row(self, ref: Batch, cand: Batch, i: int, j: int, p: int, verdicts, ref_offset,
+                    cand_offset) -> FieldResult:
+        """The row of pair ``p`` of a judged batch: its values, verdict, errors and failing components."""
+        row = self._row(ref, cand, i, j, ref_offset, cand_offset)
+        row.status = Status.MATCHED if verdicts.ok[p] else Status.DIVERGED
+        if not np.isnan(verdicts.rel_error[p]):
+            row.abs_error = float(verdicts.abs_error[p])
+            row.rel_error = float(verdicts.rel_error[p])
+            row.digits = significant_digits(row.rel_error)
+        row.note = verdicts.note.get(p, "")
+        row.components = verdicts.components.get(p, [])
+        if row.components and row.ref_value.kind != "text" and len(row.ref_value.numbers) > 1:
+            row.component, row.sub = row.components[0].index, row.components[0].sub
+        return row
 
     def _row(self, ref: Batch, cand: Batch | None, i: int, j: int, ref_offset, cand_offset) -> FieldResult:
         k = int(ref.key[i])
@@ -367,6 +377,7 @@ class _Stream:
             strict=self.options.strict, ref_lines=self.ref_info.lines_read,
             cand_lines=self.cand_info.lines_read, required_missing=len(missing),
             first_missing=missing[0] if missing else None, missing=summarise_missing(missing), notes=notes,
+            worst=self.worst,
         )
         if self.ref_info.ends_mid_line:
             comparison.notes.append(f"{self.ref_info.path}: the reference ends mid-line (no final newline): is it complete?")

@@ -120,6 +120,7 @@ class Comparison:
     first_missing: FieldResult | None = None  # the first reference field the candidate lacks and must print
     missing: list[MissingGroup] = field(default_factory=list)  # the missing fields, grouped
     cand_truncated: bool = False  # the candidate ends mid-line (reported as a note)
+    worst: FieldResult | None = None  # the judged field of largest relative error, kept even where rows are not
 
     @property
     def failed(self) -> bool:
