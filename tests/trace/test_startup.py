@@ -43,3 +43,15 @@ def test_tiny_compare_imports_no_torch_and_no_multiprocessing(tmp_path: Path) ->
     assert "tracediff.compare.engine" in names  # the list is real: the compare's own modules are in it
     loaded = {m for m in NOT_NEEDED if any(name == m or name.startswith(m + ".") for name in names)}
     assert loaded == set(), {m: NOT_NEEDED[m] for m in loaded}
+
+
+def test_the_allocator_is_tuned_only_for_logs_of_more_than_one_chunk(tmp_path: Path) -> None:
+    """A small compare never loads ctypes; a log longer than one chunk asks glibc to keep freed blocks."""
+    (tmp_path / "c.log").write_text("TRACE_C:pix0_vector=0.1 0.2 0.3\n")
+    code, names = _imported(["compare", "c.log", "c.log", "--no-config"], tmp_path)
+    assert code == 0 and "tracediff.trace.allocator" not in names
+    from tracediff.trace import parser
+
+    (tmp_path / "big.log").write_text("TRACE_C: v 1.5\n" * (2 * parser.CHUNK_BYTES // 15))
+    code, names = _imported(["compare", "big.log", "big.log", "--no-config"], tmp_path)
+    assert code == 0 and "tracediff.trace.allocator" in names

@@ -261,6 +261,8 @@ def iter_batches(
                     continue
                 data = b"".join([*tail, block[:cut]]) if tail else block[:cut]
                 tail = [block[cut + 1:]]
+                if info.chars > CHUNK_BYTES:
+                    _tune_allocator()  # a log of more than one chunk: its arrays are worth keeping
                 yield chunker.chunk(data)
     except OSError as exc:
         raise TraceDiffError(f"cannot read the file ({exc.strerror or exc})", path) from None
@@ -272,6 +274,19 @@ def iter_batches(
     elif last:
         info.ends_mid_line = True
         yield chunker.chunk(last)
+
+
+_tuned = False
+
+
+def _tune_allocator() -> None:
+    """Once per process: keep freed blocks for the next chunk (see :mod:`tracediff.trace.allocator`)."""
+    global _tuned
+    if not _tuned:
+        from tracediff.trace.allocator import keep_freed_blocks
+
+        _tuned = True
+        keep_freed_blocks()
 
 
 def _check_first_block(block: bytes, path: Path, info: LogInfo) -> None:
