@@ -53,6 +53,8 @@ def _class_table() -> np.ndarray:
 _NUMBER_RE = re.compile(rf"{NUMBER}\Z")
 _PLACEHOLDER_BYTES = [bytes([b]) for b in PLACEHOLDERS]
 _CLASS_TABLE = _class_table().tobytes()  # for bytes.translate, faster than np.take
+_WORD_LETTERS = bytes(range(256)).translate(bytes.maketrans(b"NAIF", b"naif"))
+_NOT_WORD_LETTERS = bytes(b for b in range(256) if b not in b"nNaAiIfF")  # dropped: what is left holds every nan/inf
 _LOWER = bytes(range(256)).translate(bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"))
 
 
@@ -98,9 +100,10 @@ def _number_runs(cls: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _special_tokens(data: bytes, cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``nan``, ``inf``, ``infinity`` in any case, with an optional sign: (start, end)."""
-    lower = data.translate(_LOWER)
-    if b"nan" not in lower and b"inf" not in lower:
+    letters = data.translate(_WORD_LETTERS, _NOT_WORD_LETTERS)  # only n, a, i, f: a short string, a superset
+    if b"nan" not in letters and b"inf" not in letters:
         return np.empty(0, np.int64), np.empty(0, np.int64)
+    lower = data.translate(_LOWER)
     padded = np.concatenate([[0, 0], cls, np.zeros(9, np.uint8)])  # padded[k + 2] is byte k
     start = np.concatenate([_find(lower, word) for word in (b"nan", b"inf", b"infinity")])
     end = start + np.repeat([3, 3, 8], [len(_find(lower, w)) for w in (b"nan", b"inf", b"infinity")])
