@@ -176,19 +176,22 @@ def _convert(data: bytes, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarra
 def skeleton_lines(data: bytes, tokens: Tokens) -> list[bytes]:
     """The skeleton of every line of ``data``, one bytes object per line: each token replaced by its class byte.
 
-    A token's bytes after its first are dropped through a running count (+1 after a
-    token's first byte, -1 at its end): three passes over bytes, no index per byte.
-    Python's own ``split`` and dictionary then group and look up the lines exactly.
+    The bytes kept alternate with the bytes dropped (a token's after its first): one
+    ``np.repeat`` of True/False over those spans makes the mask, without an index or
+    a running sum per byte.  Python's own ``split`` and dictionary then group and look
+    up the lines exactly.
     """
     text = np.frombuffer(data, dtype=np.uint8)
     if len(tokens.start):
-        delta = np.zeros(len(text) + 1, dtype=np.int8)
-        delta[tokens.start + 1] = 1
-        delta[tokens.end] -= 1  # tokens never touch, so a start + 1 meets only its own end (a 1-byte token)
-        inside = np.cumsum(delta[:-1], dtype=np.int8).view(bool)
+        bounds = np.empty(2 * len(tokens.start) + 2, dtype=np.int64)
+        bounds[0], bounds[-1] = 0, len(text)
+        bounds[1:-1:2], bounds[2:-1:2] = tokens.start + 1, tokens.end  # kept up to a token's first byte, then dropped
+        kept = np.zeros(len(bounds) - 1, dtype=bool)
+        kept[0::2] = True
+        keep = np.repeat(kept, np.diff(bounds))
         text = text.copy()
         text[tokens.start] = tokens.kind
-        text = text[~inside]
+        text = text[keep]
     return text.tobytes().split(b"\n")
 
 
