@@ -43,7 +43,9 @@ _M32 = _U(0xFFFFFFFF)
 _TWO_53 = _U(1 << 53)
 _TWO_64_SAFE = 1.8e19  # below 2**64 by more than the rounding error of a float estimate of w
 
-_POW10_F64 = np.array([10.0**k for k in range(23)])
+# Clinger's fast path: w * _SCALE_UP[q + 22] / _SCALE_DOWN[q + 22], one of them 1.0, for |q| <= 22
+_SCALE_UP = np.array([10.0 ** max(q, 0) for q in range(-22, 23)])
+_SCALE_DOWN = np.array([10.0 ** max(-q, 0) for q in range(-22, 23)])
 
 # Per-word tables indexed by c + _SLOT, where c = (a byte count) - 8k for word k:
 _SLOT = MAX_BYTES
@@ -101,15 +103,14 @@ def to_float64(data: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np
 
 def _convert_block(padded: np.ndarray, start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One block of tokens: scan, digits, value (see the module docstring)."""
-    fits = (length > 0) & (length <= MAX_BYTES)
-    count = int(-(-int(length[fits].max(initial=1)) // 8))
-    length = np.where(fits, length, 0)
-    window = np.lib.stride_tricks.sliding_window_view(padded, 8 * count)
+    length = np.minimum(length, MAX_BYTES + 1)  # a longer token only fails (and keeps tables in range)
+    count = min(max(1, -(-int(length.max()) // 8)), MAX_BYTES // 8)
+    window = np.ndarray((len(padded) - 8 * count + 1, 8 * count), np.uint8, buffer=padded, strides=(1, 1))
     words = np.ascontiguousarray(window[start].view(np.uint64).T)  # (count, n): word k of every token
     scan = _scan(words, length)
-    w, w_fits = _mantissa(words, scan)
+    w, w_fits = _mantissa(scan)
     q = -scan.fraction_digits
-    ok = fits & scan.ok & w_fits
+    ok = scan.ok & w_fits & (length <= MAX_BYTES)
     if (scan.mantissa_end < length).any():  # some token has an exponent
         exponent, exponent_ok = _exponent(padded, start, length, scan)
         q += exponent
@@ -122,35 +123,35 @@ def _convert_block(padded: np.ndarray, start: np.ndarray, length: np.ndarray) ->
 class _Scan:
     """Where the parts of each token are, from its class bit masks."""
 
-    __slots__ = ("ok", "negative", "mantissa_end", "dot", "exponent_start", "fraction_digits", "digit_flags")
+    __slots__ = ("ok", "negative", "mantissa_end", "dot", "exponent_start", "fraction_digits", "digits")
 
-    def __init__(self, ok, negative, mantissa_end, dot, exponent_start, fraction_digits, digit_flags):
+    def __init__(self, ok, negative, mantissa_end, dot, exponent_start, fraction_digits, digits):
         self.ok: np.ndarray = ok  # the token fits the grammar
         self.negative: np.ndarray = negative
         self.mantissa_end: np.ndarray = mantissa_end  # index of 'e', or the length
         self.dot: np.ndarray = dot  # index of '.', or 64 when there is none
         self.exponent_start: np.ndarray = exponent_start  # index after 'e'
         self.fraction_digits: np.ndarray = fraction_digits
-        self.digit_flags: np.ndarray = digit_flags  # per word: byte value 1 at digits
+        self.digits: np.ndarray = digits  # per word: each byte's digit value, 0 at other bytes
+
+
+_CLASS_BITS = np.array([4, 6, 0], dtype=np.uint64)[:, None, None]  # digit, e/E, odd
+_WORD_SHIFTS = np.array([8 * k for k in range(MAX_BYTES // 8)], dtype=np.uint64)[:, None]
 
 
 def _class_masks(words: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Digit flags (byte value 1 at digits), and bit masks (bit j = byte j) of digits, ``e``/``E`` and odd bytes.
+    """Digit values per byte (0 elsewhere), and bit masks (bit j = byte j) of digits, ``e``/``E`` and odd bytes.
 
     In the alphabet ``[0-9+-.eE]`` only digits have bit 4 set, only ``e``/``E`` bit 6,
     and among the rest ``+``/``-`` are odd and ``.`` even.
     """
-    flags = np.empty((3,) + words.shape, dtype=np.uint64)
-    np.bitwise_and(words >> _U(4), _ONES, out=flags[0])
-    np.bitwise_and(words >> _U(6), _ONES, out=flags[1])
-    np.bitwise_and(words, _ONES, out=flags[2])
-    digit_flags = flags[0].copy()
+    flags = (words >> _CLASS_BITS) & _ONES  # (3, words, n): byte value 1 where the class bit is set
+    digits = words & (flags[0] * _U(0x0F))
     flags *= _GATHER
     flags >>= _U(56)  # each word's 8-bit mask
-    masks = flags[:, 0].copy()
-    for k in range(1, words.shape[0]):
-        masks |= flags[:, k] << _U(8 * k)
-    return digit_flags, masks[0], masks[1], masks[2]
+    flags <<= _WORD_SHIFTS[: words.shape[0]]
+    masks = np.bitwise_or.reduce(flags, axis=1)
+    return digits, masks[0], masks[1], masks[2]
 
 
 def _bit_index(single_bit: np.ndarray) -> np.ndarray:
@@ -161,7 +162,7 @@ def _bit_index(single_bit: np.ndarray) -> np.ndarray:
 def _scan(words: np.ndarray, length: np.ndarray) -> _Scan:
     """Check the grammar with bit tests and locate sign, dot, exponent."""
     full = (_U(1) << length.astype(np.uint64)) - _U(1)
-    digit_flags, digit, exp_mark, odd = _class_masks(words)
+    digits, digit, exp_mark, odd = _class_masks(words)
     digit &= full
     exp_mark &= full
     other = full & ~(digit | exp_mark)
@@ -177,9 +178,9 @@ def _scan(words: np.ndarray, length: np.ndarray) -> _Scan:
     ok = (bad == 0) & ((digit & mantissa) != 0)  # and a digit before 'e'
     mantissa_end = np.bitwise_count(mantissa).astype(np.int64)
     dot_at = _bit_index(dot)  # 64 when there is none
-    negative = ((sign & _U(1)) != 0) & ((words[0] & _U(2)) == 0)  # '-' is 0x2D, '+' 0x2B
+    negative = (words[0] & _U(0xFF)) == _U(ord("-"))
     fraction = np.maximum(mantissa_end - 1 - dot_at, 0)
-    return _Scan(ok, negative, mantissa_end, dot_at, mantissa_end + 1, fraction, digit_flags)
+    return _Scan(ok, negative, mantissa_end, dot_at, mantissa_end + 1, fraction, digits)
 
 
 def _parse_eight_digits(x: np.ndarray) -> np.ndarray:
@@ -189,14 +190,14 @@ def _parse_eight_digits(x: np.ndarray) -> np.ndarray:
     return (x * _U(42949672960001)) >> _U(32)
 
 
-def _mantissa(words: np.ndarray, scan: _Scan) -> tuple[np.ndarray, np.ndarray]:
+def _mantissa(scan: _Scan) -> tuple[np.ndarray, np.ndarray]:
     """The mantissa digits as uint64 ``w``, and whether ``w < 2**64`` (so it is exact)."""
-    digits = words & (scan.digit_flags * _U(0x0F))  # digit values, 0 elsewhere
+    digits = scan.digits
     # squeeze out the dot: bytes from the dot on take the next byte
     shifted = digits >> _U(8)
     shifted[:-1] |= digits[1:] << _U(56)
-    slot = _SLOT - 8 * np.arange(words.shape[0])[:, None]
-    digits = shifted ^ ((digits ^ shifted) & _KEEP[np.minimum(scan.dot, MAX_BYTES) + slot])
+    slot = _SLOT - 8 * np.arange(digits.shape[0])[:, None]
+    digits = shifted ^ ((digits ^ shifted) & _KEEP[scan.dot + slot])
     # n digit positions before 'e' (a sign counts as a leading 0): move the last word's
     # digits to its top bytes (dropping what follows), clear the words after it
     n = scan.mantissa_end - (scan.dot < 64)
@@ -230,7 +231,7 @@ def _exponent(padded: np.ndarray, start: np.ndarray, length: np.ndarray, scan: _
 def _to_bits(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The float64 bits of ``w * 10**q`` (sign not set), and whether they are exact."""
     clinger = (w <= _TWO_53) & (q >= -22) & (q <= 22)
-    if clinger.mean() < 0.5:  # Eisel-Lemire for all, cheaper than picking its tokens out
+    if 2 * np.count_nonzero(clinger) < len(w):  # Eisel-Lemire for all, cheaper than picking its tokens out
         bits, ok = _eisel_lemire(w, q)
     else:
         bits, ok = np.zeros(len(w), dtype=np.uint64), np.ones(len(w), dtype=bool)
@@ -238,10 +239,10 @@ def _to_bits(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         bits[rest], ok[rest] = _eisel_lemire(w[rest], q[rest])
     if clinger.any():
         idx = np.flatnonzero(clinger)
-        qi = q[idx]
-        value = w[idx].astype(np.float64) * _POW10_F64[np.clip(qi, 0, 22)] / _POW10_F64[np.clip(-qi, 0, 22)]
+        slot = q[idx] + 22
+        value = w[idx].astype(np.float64) * _SCALE_UP[slot] / _SCALE_DOWN[slot]
         bits[idx], ok[idx] = value.view(np.uint64), True
-    zero = w == 0  # 0.0 whatever q (only its sign, set by the caller)
+    zero = np.flatnonzero(w == 0)  # 0.0 whatever q (only its sign, set by the caller)
     bits[zero], ok[zero] = 0, True
     return bits, ok
 
@@ -266,8 +267,9 @@ def _leading_zeros(w: np.ndarray) -> np.ndarray:
 
 def _eisel_lemire(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``w * 10**q`` for nonzero uint64 ``w``: (bits, ok); ok False for 0/inf/subnormal results."""
-    in_table = (q >= MIN_Q) & (q <= MAX_Q)
-    index = np.clip(q, MIN_Q, MAX_Q) - MIN_Q
+    index = (q - MIN_Q).view(np.uint64)  # huge where q < MIN_Q
+    in_table = index <= _U(MAX_Q - MIN_Q)
+    index = np.minimum(index, _U(MAX_Q - MIN_Q))
     w = np.maximum(w, _U(1))  # w == 0 is the caller's
     lz = _leading_zeros(w)
     w = w << lz.astype(np.uint64)
@@ -297,5 +299,5 @@ def _eisel_lemire(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     mantissa >>= carried.astype(np.uint64)
     power2 += carried
     ok = in_table & (power2 > 0) & (power2 < 0x7FF)
-    bits = (np.clip(power2, 0, 0x7FF).astype(np.uint64) << _U(52)) | (mantissa & _U((1 << 52) - 1))
+    bits = ((power2.astype(np.uint64) & _U(0x7FF)) << _U(52)) | (mantissa & _U((1 << 52) - 1))
     return bits, ok
