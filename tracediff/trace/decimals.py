@@ -27,6 +27,8 @@ gets ``ok=False``, and the caller converts it the slow way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 __all__ = ["to_float64"]
@@ -120,19 +122,17 @@ def _convert_block(padded: np.ndarray, start: np.ndarray, length: np.ndarray) ->
     return bits.view(np.float64), ok & value_ok
 
 
+@dataclass(slots=True)
 class _Scan:
-    """Where the parts of each token are, from its class bit masks."""
+    """Where the parts of each token are, from its class bit masks (one entry per token)."""
 
-    __slots__ = ("ok", "negative", "mantissa_end", "dot", "exponent_start", "fraction_digits", "digits")
-
-    def __init__(self, ok, negative, mantissa_end, dot, exponent_start, fraction_digits, digits):
-        self.ok: np.ndarray = ok  # the token fits the grammar
-        self.negative: np.ndarray = negative
-        self.mantissa_end: np.ndarray = mantissa_end  # index of 'e', or the length
-        self.dot: np.ndarray = dot  # index of '.', or 64 when there is none
-        self.exponent_start: np.ndarray = exponent_start  # index after 'e'
-        self.fraction_digits: np.ndarray = fraction_digits
-        self.digits: np.ndarray = digits  # per word: each byte's digit value, 0 at other bytes
+    ok: np.ndarray  # the token fits the grammar
+    negative: np.ndarray
+    mantissa_end: np.ndarray  # index of 'e', or the length
+    dot: np.ndarray  # index of '.', or 64 when there is none
+    exponent_start: np.ndarray  # index after 'e'
+    fraction_digits: np.ndarray
+    digits: np.ndarray  # (words, n): each byte's digit value, 0 at other bytes
 
 
 _CLASS_BITS = np.array([4, 6, 0], dtype=np.uint64)[:, None, None]  # digit, e/E, odd
