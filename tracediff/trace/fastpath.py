@@ -19,11 +19,11 @@ the dialect rules read exactly the line's tokens as its values.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
+from tracediff.trace.decimals import to_float64
 from tracediff.trace.segments import distinct, segment_indices
 from tracediff.trace.values import NUMBER
 
@@ -150,27 +150,20 @@ def find_tokens(data: bytes, line_starts: np.ndarray) -> tuple[Tokens, np.ndarra
 def _convert(data: bytes, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every run as float64 and whether it reads as exactly one number.
 
-    The runs are gathered into one ``a,b,c,0`` buffer for one C-level ``fromstring``:
-    with a separator that is no whitespace, a run that is no number (``1-2``, ``1e``)
-    stops it early, and only then are the runs checked one by one.
+    :func:`~tracediff.trace.decimals.to_float64` reads the runs in bulk, bit for bit as
+    ``float()``; only the few it leaves (no number, ``nan``/``inf``, more than 19 digits,
+    subnormal or overflowing values) are checked one by one and read with ``float()``.
     """
     if len(start) == 0:
         return np.empty(0), np.empty(0, dtype=bool)
-    length = end - start + 1  # each run and the byte after it, which becomes the separator
-    padded = np.frombuffer(data + b",", dtype=np.uint8)
-    buffer = padded[segment_indices(start, length)]
-    buffer[np.cumsum(length) - 1] = ord(",")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # older numpy warns where newer raises
-            values = np.fromstring(buffer.tobytes() + b"0", dtype=np.float64, sep=",")  # noqa: NPY201
-        if len(values) == len(start) + 1:
-            return values[:-1], np.ones(len(start), dtype=bool)
-    except ValueError:
-        pass
-    runs = [data[s:e].decode("ascii", "replace") for s, e in zip(start.tolist(), end.tolist())]
-    valid = np.array([_NUMBER_RE.match(r) is not None for r in runs], dtype=bool)
-    return np.array([float(r) if ok else np.nan for r, ok in zip(runs, valid)], dtype=np.float64), valid
+    values, valid = to_float64(np.frombuffer(data, dtype=np.uint8), start, end)
+    if not valid.all():
+        rest = np.flatnonzero(~valid)
+        runs = [data[s:e].decode("ascii", "replace") for s, e in zip(start[rest].tolist(), end[rest].tolist())]
+        numbers = [_NUMBER_RE.match(r) is not None for r in runs]
+        values[rest] = [float(r) if number else np.nan for r, number in zip(runs, numbers)]
+        valid[rest] = numbers
+    return values, valid
 
 
 def skeleton_lines(data: bytes, tokens: Tokens) -> list[bytes]:
