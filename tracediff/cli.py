@@ -210,7 +210,7 @@ def compare(
         # stage replay and the self-check read the logs again: render while a spooled stdin exists
         if quiet:
             text = render_quiet(result)
-        elif not result.failed and fmt != Format.html:
+        elif not (result.failed or fmt == Format.html or _declares_graph(config, no_config)):
             text = render(result, fmt.value, width=width, color=colored, **view)  # no root causes to look for
         else:
             from tracediff.rootcause.graphs import load_graph
@@ -236,6 +236,15 @@ def compare(
 
         sys.stderr.write(render_hint(explained))  # the quiet line has no room for hints
     raise typer.Exit(result.exit_code)
+
+
+def _declares_graph(config: Path | None, no_config: bool) -> bool:
+    """Whether the project's config declares its own ``[graph]``: then it is read (and its mistakes
+    reported) on every compare, a matching one too; the shipped graphs load only where used."""
+    from tracediff.config.loader import find_config, read_config_file
+
+    project = read_config_file(config) if config is not None else (None if no_config else find_config())
+    return project is not None and "graph" in project.table
 
 
 def _explained(reference: Path, candidate: Path, args_file: Path) -> ExplainResult:

@@ -102,15 +102,16 @@ class _Chunker:
         if len(self.recipes) > MAX_RECIPES:
             self._fresh_recipes()
         b = np.frombuffer(data, dtype=np.uint8)
-        starts = np.r_[0, np.flatnonzero(b == 10) + 1].astype(np.int64)
-        ends = np.r_[starts[1:] - 1, len(b)].astype(np.int64)
+        newlines = np.flatnonzero(b == 10)
+        starts = np.concatenate([[0], newlines + 1]).astype(np.int64, copy=False)
+        ends = np.concatenate([newlines, [len(b)]]).astype(np.int64, copy=False)
         base = self.info.lines_read
         self.info.lines_read = base + len(starts)
         if b"TRACE" not in data:
             self.info.skipped += len(starts)
             return self._finish([])
         tokens, placeholder_lines = find_tokens(data, starts)
-        first_token = np.searchsorted(tokens.start, np.r_[starts, len(b) + 1])  # line i: tokens first[i]..first[i+1]
+        first_token = np.searchsorted(tokens.start, np.append(starts, len(b) + 1))  # line i: tokens first[i]..first[i+1]
         recipe = self._recipes_of(data, starts, ends, tokens, first_token, placeholder_lines)
         fast = recipe >= 0
         parts = [self._fast(np.flatnonzero(fast), recipe[fast], fast, tokens, first_token, base),
@@ -210,7 +211,7 @@ class _Chunker:
         if len(self.keys) > len(self.counts):
             self.counts = np.concatenate([self.counts, np.zeros(len(self.keys) - len(self.counts), np.int64)])
         batch.occurrence = (self.counts[key] + cumcount(key)).astype(np.int32)
-        np.add.at(self.counts, key, 1)
+        self.counts += np.bincount(key, minlength=len(self.counts))
         return batch
 
 
