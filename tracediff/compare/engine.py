@@ -10,8 +10,8 @@ decided at the end, when every candidate value they may refer to has been seen.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ def compare_logs(reference: str | Path, candidate: str | Path, options: CompareO
     ref_batches = read_concurrently(reference, keys, ref_info, {})
     cand_batches = read_concurrently(candidate, keys, cand_info, {})  # aliases are paired here (rules.partner)
     try:
-        for ref_batch, cand_batch in zip_longest(ref_batches, cand_batches):
+        for ref_batch, cand_batch in _in_step(ref_batches, cand_batches, stream):
             stream.add(ref_batch, cand_batch)
             if stream.settled_first():
                 break  # --first: nothing read later can come before this divergence
@@ -99,6 +99,26 @@ def compare_logs(reference: str | Path, candidate: str | Path, options: CompareO
         if seen == 0:
             raise no_records_error(info)
     return stream.finish()
+
+
+def _in_step(ref_batches: Iterator[Batch], cand_batches: Iterator[Batch],
+             stream: "_Stream") -> Iterator[tuple[Batch | None, Batch | None]]:
+    """The next batch of the side with fewer records waiting for a partner (the other side None).
+
+    Chunks are cut by bytes, and the two logs print a record in different widths: reading
+    one chunk of each in turn lets the wider log fall behind, and what waits on the other
+    side grows with the length of the logs.  Reading the side that is behind keeps it to
+    about one chunk.
+    """
+    sides = {"ref": ref_batches, "cand": cand_batches}
+    while sides:
+        behind = len(stream.pending_ref.batch) <= len(stream.pending_cand.batch)
+        name = "ref" if ("ref" in sides and (behind or "cand" not in sides)) else "cand"
+        batch = next(sides[name], None)
+        if batch is None:
+            del sides[name]
+            continue
+        yield (batch, None) if name == "ref" else (None, batch)
 
 
 @dataclass
