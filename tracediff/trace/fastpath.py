@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracediff.trace.decimals import to_float64
-from tracediff.trace.segments import distinct, segment_indices
+from tracediff.trace.segments import distinct
 from tracediff.trace.values import NUMBER
 
 # token classes, written into skeletons in place of the token
