@@ -29,7 +29,9 @@ from tracediff.errors import TraceDiffError
 from tracediff.trace.dialects import LineField, read_line
 from tracediff.trace.fastpath import BIG_TOKEN, Tokens, find_tokens, line_of, skeleton_lines
 from tracediff.trace.log import Batch, KeyTable, LogInfo, TraceLog
-from tracediff.trace.recipes import COLUMNS, KIND_CODE, Interned, RecipeTable, rows_for, template
+from tracediff.trace.recipes import (
+    COLUMNS, KIND_CODE, FieldShape, Interned, RecipeTable, field_shapes, rows_for, template,
+)
 from tracediff.trace.segments import cumcount, distinct
 from tracediff.trace.sources import STDIN, UTF16_MESSAGE, is_stdin, looks_utf16, open_log
 from tracediff.trace.values import ParsedValue
@@ -50,9 +52,6 @@ def _reusable(fields: list[LineField], shape: bytes, numbers: np.ndarray) -> boo
     return not any(f.value.text is not None and f.value.kind != "text" for f in fields)
 
 
-_NOT_REUSABLE: list[LineField] = []  # a marker: the skeleton's lines take the general path
-
-
 class _SkeletonFields:
     """What the dialect rules read from each skeleton, shared by every log this process parses.
 
@@ -63,12 +62,15 @@ class _SkeletonFields:
 
     def __init__(self, limit: int = MAX_RECIPES) -> None:
         self.limit = limit
-        self._fields: dict[bytes, list[LineField]] = {}
+        self._fields: dict[bytes, tuple[FieldShape, ...] | None] = {}  # None: the lines take the general path
 
-    def get(self, shape: bytes) -> list[LineField] | None:
+    def __contains__(self, shape: bytes) -> bool:
+        return shape in self._fields
+
+    def get(self, shape: bytes) -> tuple[FieldShape, ...] | None:
         return self._fields.get(shape)
 
-    def remember(self, shape: bytes, fields: list[LineField]) -> None:
+    def remember(self, shape: bytes, fields: tuple[FieldShape, ...] | None) -> None:
         if len(self._fields) >= self.limit:
             self._fields.clear()  # bounded memory: start afresh
         self._fields[shape] = fields
@@ -146,12 +148,11 @@ class _Chunker:
         """The recipe of a skeleton from its line ``i``; -1 when it is not reusable, -3 for no trace line."""
         if b"TRACE" not in shape:
             return _NO_TRACE
+        if shape not in _SHAPES:
+            read = self.read_now[i] = read_line(line.decode("utf-8", errors="replace"))
+            _SHAPES.remember(shape, field_shapes(read) if _reusable(read, shape, numbers) else None)
         fields = _SHAPES.get(shape)
         if fields is None:
-            read = self.read_now[i] = read_line(line.decode("utf-8", errors="replace"))
-            fields = read if _reusable(read, shape, numbers) else _NOT_REUSABLE
-            _SHAPES.remember(shape, fields)
-        if fields is _NOT_REUSABLE:
             return _GENERAL
         return self.recipes.add(rows_for(fields, self._key, self.tags, self.units, self.recipes))
 

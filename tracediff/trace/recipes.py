@@ -9,7 +9,7 @@ with numpy, taking their numbers in order from the chunk's tokens.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -47,37 +47,31 @@ class Interned:
 
 
 class RecipeTable:
-    """Every recipe of a log: per recipe a slice of one growing table of record columns."""
+    """Every recipe of a log: per recipe a slice of one growing table of record columns.
+
+    Recipes are added one at a time (a few rows each) but read for whole chunks, so the
+    columns grow as Python lists and become numpy arrays when next read.
+    """
 
     def __init__(self) -> None:
-        self._size = 0
-        self._columns = {name: np.zeros(64, dtype=dtype) for name, dtype in _DTYPES.items()}
-        self._recipes = 0
-        self._first = np.zeros(64, dtype=np.int64)
-        self._length = np.zeros(64, dtype=np.int64)
+        self._rows: dict[str, list[int | bool]] = {name: [] for name in COLUMNS}
+        self._first: list[int] = []
+        self._length: list[int] = []
+        self._arrays: dict[str, np.ndarray] | None = None  # the columns as arrays, until a recipe is added
         self.templates: list[ParsedValue] = []
         self._template_ids: dict[ParsedValue, int] = {}
 
     def __len__(self) -> int:
-        return self._recipes
+        return len(self._first)
 
-    def add(self, rows: list[dict[str, int | bool]]) -> int:
-        """A new recipe made of ``rows`` (one dict of column values per record); its id."""
-        need = self._size + len(rows)
-        if need > len(self._columns["key"]):
-            grown = max(need, 2 * len(self._columns["key"]))
-            for name, column in self._columns.items():
-                self._columns[name] = np.resize(column, grown)
-        for k, row in enumerate(rows):
-            for name in COLUMNS:
-                self._columns[name][self._size + k] = row[name]
-        if self._recipes == len(self._first):
-            self._first = np.resize(self._first, 2 * self._recipes)
-            self._length = np.resize(self._length, 2 * self._recipes)
-        self._first[self._recipes], self._length[self._recipes] = self._size, len(rows)
-        self._size = need
-        self._recipes += 1
-        return self._recipes - 1
+    def add(self, rows: list[tuple[int | bool, ...]]) -> int:
+        """A new recipe made of ``rows`` (per record, its values in :data:`COLUMNS` order); its id."""
+        self._first.append(len(self._rows["key"]))
+        self._length.append(len(rows))
+        for column, values in zip(self._rows.values(), zip(*rows)):
+            column.extend(values)
+        self._arrays = None
+        return len(self._first) - 1
 
     def template_id(self, value: ParsedValue) -> int:
         found = self._template_ids.get(value)
@@ -86,23 +80,53 @@ class RecipeTable:
             self.templates.append(value)
         return found
 
+    def _columns(self) -> dict[str, np.ndarray]:
+        if self._arrays is None:
+            self._arrays = {name: np.array(self._rows[name], dtype=_DTYPES[name]) for name in COLUMNS}
+            self._arrays["first"] = np.array(self._first, dtype=np.int64)
+            self._arrays["length"] = np.array(self._length, dtype=np.int64)
+        return self._arrays
+
     def rows_of(self, recipes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each line's recipe id: the table rows of its records, and how many each has."""
-        first, length = self._first[recipes], self._length[recipes]
+        columns = self._columns()
+        first, length = columns["first"][recipes], columns["length"][recipes]
         return segment_indices(first, length), length
 
     def column(self, name: str, rows: np.ndarray) -> np.ndarray:
-        return self._columns[name][rows]
+        return self._columns()[name][rows]
 
 
-def rows_for(fields: list[LineField], key_of, tags: Interned, units: Interned, table: RecipeTable) -> list[dict]:
-    """The recipe rows of one parsed line (``key_of(family, name)`` interns the key)."""
-    rows = []
-    for f in fields:
-        shape = template(f.value)
-        rows.append(dict(
-            key=key_of(f.family, f.name), tag=tags.id(f.tag), kind=KIND_CODE[f.value.kind],
-            integral=f.value.integral, unit=units.id(f.unit) if f.unit else -1, count=len(f.value.numbers),
-            layout=table.template_id(shape) if shape is not None else -1, optional=f.optional,
-        ))
-    return rows
+@dataclass(frozen=True)
+class FieldShape:
+    """What a recipe needs of one field the rules read from a skeleton, without ids or numbers.
+
+    Ids (fields, tags, units) belong to one log; a shape does not, so every log a process
+    parses shares the shapes of the skeletons it has seen (see the parser).
+    """
+
+    family: str
+    name: str
+    tag: str
+    kind: int  # code into values.KINDS
+    integral: bool
+    unit: str | None
+    count: int  # how many of the line's numbers the field takes
+    template: ParsedValue | None  # the value's structure (see :func:`template`)
+    optional: bool
+
+
+def field_shapes(fields: list[LineField]) -> tuple[FieldShape, ...]:
+    """The shapes of the fields the rules read from one line."""
+    return tuple(FieldShape(f.family, f.name, f.tag, KIND_CODE[f.value.kind], f.value.integral, f.unit,
+                            len(f.value.numbers), template(f.value), f.optional) for f in fields)
+
+
+def rows_for(shapes: tuple[FieldShape, ...], key_of, tags: Interned, units: Interned,
+             table: RecipeTable) -> list[tuple[int | bool, ...]]:
+    """The recipe rows of one skeleton in one log, in :data:`COLUMNS` order (``key_of(family, name)``
+    interns the key)."""
+    return [(
+        key_of(s.family, s.name), tags.id(s.tag), s.kind, s.integral, units.id(s.unit) if s.unit else -1,
+        s.count, table.template_id(s.template) if s.template is not None else -1, s.optional,
+    ) for s in shapes]
