@@ -10,8 +10,6 @@ decided at the end, when every candidate value they may refer to has been seen.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ import numpy as np
 
 from tracediff.compare.judge import significant_digits
 from tracediff.compare.options import CompareOptions
+from tracediff.compare.pending import Pending, read_in_step
 from tracediff.compare.pairs import judge_pairs
 from tracediff.compare.reader import read_concurrently
 from tracediff.compare.result import Comparison, Counts, FieldResult
@@ -88,7 +87,8 @@ def compare_logs(reference: str | Path, candidate: str | Path, options: CompareO
     ref_batches = read_concurrently(reference, keys, ref_info, {})
     cand_batches = read_concurrently(candidate, keys, cand_info, {})  # aliases are paired here (rules.partner)
     try:
-        for ref_batch, cand_batch in _in_step(ref_batches, cand_batches, stream):
+        steps = read_in_step(ref_batches, cand_batches, stream.pending_ref, stream.pending_cand)
+        for ref_batch, cand_batch in steps:
             stream.add(ref_batch, cand_batch)
             if stream.settled_first():
                 break  # --first: nothing read later can come before this divergence
@@ -99,53 +99,6 @@ def compare_logs(reference: str | Path, candidate: str | Path, options: CompareO
         if seen == 0:
             raise no_records_error(info)
     return stream.finish()
-
-
-def _in_step(ref_batches: Iterator[Batch], cand_batches: Iterator[Batch],
-             stream: "_Stream") -> Iterator[tuple[Batch | None, Batch | None]]:
-    """The next batch of the side with fewer records waiting for a partner (the other side None).
-
-    Chunks are cut by bytes, and the two logs print a record in different widths: reading
-    one chunk of each in turn lets the wider log fall behind, and what waits on the other
-    side grows with the length of the logs.  Reading the side that is behind keeps it to
-    about one chunk.
-    """
-    sides = {"ref": ref_batches, "cand": cand_batches}
-    while sides:
-        behind = len(stream.pending_ref.batch) <= len(stream.pending_cand.batch)
-        name = "ref" if ("ref" in sides and (behind or "cand" not in sides)) else "cand"
-        batch = next(sides[name], None)
-        if batch is None:
-            del sides[name]
-            continue
-        yield (batch, None) if name == "ref" else (None, batch)
-
-
-@dataclass
-class _Pending:
-    """Records of one side waiting for a partner, with their index in their own log."""
-
-    batch: Batch
-    index: np.ndarray  # int64, record number in the log (reference order for the reference)
-
-    def add(self, batch: Batch | None, first_index: int) -> None:
-        if batch is None or len(batch) == 0:
-            return
-        index = np.arange(first_index, first_index + len(batch), dtype=np.int64)
-        if len(self.batch) == 0:
-            self.batch, self.index = batch, index
-        else:
-            self.batch = Batch.concat(self.batch, batch)
-            self.index = np.concatenate([self.index, index])
-
-    def drop_first(self, k: int) -> None:
-        self.batch, self.index = self.batch.after(k), self.index[k:]
-
-    def keep(self, mask: np.ndarray) -> None:
-        if mask.all():
-            return
-        idx = np.flatnonzero(mask)
-        self.batch, self.index = self.batch.take(idx), self.index[idx]
 
 
 def _codes(keys: np.ndarray, batch: Batch) -> np.ndarray:
@@ -170,8 +123,8 @@ class _Stream:
         self.keys, self.options = keys, options
         self.ref_info, self.cand_info = ref_info, cand_info
         self.rules = KeyRules(keys, options)
-        self.pending_ref = _Pending(Batch.empty(), np.empty(0, np.int64))
-        self.pending_cand = _Pending(Batch.empty(), np.empty(0, np.int64))
+        self.pending_ref = Pending(Batch.empty(), np.empty(0, np.int64))
+        self.pending_cand = Pending(Batch.empty(), np.empty(0, np.int64))
         self.ref_seen = self.cand_seen = 0
         self.counts = Counts()
         self.rows: list[tuple[int, FieldResult]] = []  # (reference index, row)

@@ -142,7 +142,7 @@ def find_tokens(data: bytes, line_starts: np.ndarray) -> tuple[Tokens, np.ndarra
     kind = np.where(integral, np.where(digits >= BIG_DIGITS, BIG_TOKEN, INT_TOKEN), FLOAT_TOKEN).astype(np.uint8)
     kind[special] = WORD_TOKEN  # the rules may read a word where they read a number: its own skeleton
     placeholders = np.empty(0, dtype=np.int64)
-    if any(byte in data for byte in _PLACEHOLDER_BYTES):  # three byte searches, cheaper than a pass over cls
+    if any(byte in data for byte in _PLACEHOLDER_BYTES):  # four byte searches, cheaper than a pass over cls
         placeholders = distinct(line_of(np.flatnonzero(cls & _PLACE), line_starts), presorted=True)
     return Tokens(start, end, kind, special, values), placeholders
 

@@ -20,6 +20,7 @@ comparison streams both logs this way); :func:`parse_log` gathers them into a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from itertools import repeat
 from pathlib import Path
 
@@ -115,8 +116,7 @@ class _Chunker:
         tokens, placeholder_lines = find_tokens(data, starts)
         first_token = np.searchsorted(tokens.start, np.append(starts, len(b) + 1))  # line i: tokens first[i]..first[i+1]
         recipe = self._recipes_of(data, starts, ends, tokens, first_token, placeholder_lines)
-        fast = recipe >= 0
-        parts = [self._fast(np.flatnonzero(fast), recipe[fast], fast, tokens, first_token, base),
+        parts = [self._fast(recipe, tokens, first_token, base),
                  self._general(data, np.flatnonzero(recipe == _GENERAL), starts, ends, base)]
         with_records = len(distinct(np.concatenate([p["line"] for p in parts])))
         self.info.skipped += len(starts) - with_records
@@ -129,7 +129,7 @@ class _Chunker:
         known = self.skeleton_recipe
         recipe = np.fromiter(map(known.get, lines, repeat(_NOT_KNOWN)), dtype=np.int64, count=len(lines))
         forced = np.zeros(len(starts), dtype=bool)
-        forced[placeholder_lines] = True  # bytes 1-3 would read as token classes
+        forced[placeholder_lines] = True  # bytes 1-4 would read as token classes
         forced[ends - starts > MAX_SKELETON] = True
         overflow = np.isinf(tokens.values) & ~tokens.special  # 1e999: its printed text is kept
         forced[line_of(tokens.start[overflow], starts)] = True
@@ -156,10 +156,11 @@ class _Chunker:
             return _GENERAL
         return self.recipes.add(rows_for(fields, self._key, self.tags, self.units, self.recipes))
 
-    def _fast(self, lines: np.ndarray, recipe: np.ndarray, fast: np.ndarray, tokens: Tokens,
-              first_token: np.ndarray, base: int) -> dict:
-        """The records of lines with a recipe (``fast`` marks them per line), laid out by numpy."""
-        rows, per_line = self.recipes.rows_of(recipe)
+    def _fast(self, recipe: np.ndarray, tokens: Tokens, first_token: np.ndarray, base: int) -> dict:
+        """The records of the lines with a recipe (``recipe`` >= 0, per line of the chunk), laid out by numpy."""
+        fast = recipe >= 0
+        lines = np.flatnonzero(fast)
+        rows, per_line = self.recipes.rows_of(recipe[fast])
         part = {name: self.recipes.column(name, rows) for name in COLUMNS}
         part["line"] = np.repeat(lines + base + 1, per_line)
         per_line_tokens = np.diff(first_token)
@@ -278,17 +279,12 @@ def iter_batches(
         yield chunker.chunk(last)
 
 
-_tuned = False
-
-
+@cache
 def _tune_allocator() -> None:
     """Once per process: keep freed blocks for the next chunk (see :mod:`tracediff.trace.allocator`)."""
-    global _tuned
-    if not _tuned:
-        from tracediff.trace.allocator import keep_freed_blocks
+    from tracediff.trace.allocator import keep_freed_blocks
 
-        _tuned = True
-        keep_freed_blocks()
+    keep_freed_blocks()
 
 
 def _check_first_block(block: bytes, path: Path, info: LogInfo) -> None:
