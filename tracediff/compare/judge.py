@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tracediff.trace.segments import Segments
+
 
 @dataclass
 class ElementVerdicts:
@@ -29,38 +31,31 @@ class ElementVerdicts:
         return np.where(ok, 0.0, np.where(np.isnan(ratio), np.inf, ratio))
 
 
-def segment_max(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Per-segment maximum, repeated back onto every element of the segment."""
-    if len(values) == 0:
-        return values
-    return np.repeat(np.maximum.reduceat(values, starts), counts)
-
-
 def judge_elements(
     a: np.ndarray,
     b: np.ndarray,
     rtol: np.ndarray | float,
     atol: np.ndarray | float,
-    scale_starts: np.ndarray,
-    scale_counts: np.ndarray,
+    scale: Segments,
     exact: np.ndarray | bool = False,
 ) -> ElementVerdicts:
     """Judge every element pair: ``a == b`` or ``|a - b| <= max(atol, rtol * s)``.
 
-    ``scale_starts``/``scale_counts`` cut the elements into the segments whose largest
-    finite magnitude is the scale ``s``; ``exact`` marks elements compared with ``==``.
+    ``scale`` cuts the elements into the segments whose largest finite magnitude is the
+    scale ``s``; ``exact`` marks elements compared with ``==``.
     """
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         finite = np.isfinite(a) & np.isfinite(b)
         magnitude = np.where(finite, np.maximum(np.abs(a), np.abs(b)), 0.0)
-        scale = segment_max(magnitude, scale_starts, scale_counts)
+        s = scale.spread(scale.reduce(np.maximum, magnitude)) if len(a) else magnitude
         diff = np.abs(a - b)
-        tol = np.maximum(atol, rtol * scale)
-        both_nan = np.isnan(a) & np.isnan(b)
-        equal = (a == b) | both_nan
+        tol = np.maximum(atol, rtol * s)
+        equal = a == b
+        if not finite.all():
+            equal |= np.isnan(a) & np.isnan(b)
         ok = equal | (finite & (diff <= tol) & ~exact)
         abs_error = np.where(equal, 0.0, diff)
-        rel_error = np.where(equal, 0.0, np.where(scale > 0, diff / scale, np.inf))
+        rel_error = np.where(equal, 0.0, np.where(s > 0, diff / s, np.inf))
     return ElementVerdicts(ok, abs_error, rel_error, tol)
 
 
@@ -72,9 +67,8 @@ def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, elementwise: b
     if len(a) == 0:
         return True
     n = len(a)
-    starts = np.arange(n) if elementwise else np.array([0])
-    counts = np.ones(n, np.int64) if elementwise else np.array([n])
-    return bool(judge_elements(a, b, rtol, atol, starts, counts).ok.all())
+    scale = Segments.of(np.ones(n, np.int64) if elementwise else np.array([n]))
+    return bool(judge_elements(a, b, rtol, atol, scale).ok.all())
 
 
 def significant_digits(rel_error: float) -> int:

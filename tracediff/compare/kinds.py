@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tracediff.compare.judge import ElementVerdicts, judge_elements
+from tracediff.trace.segments import Segments
 from tracediff.trace.values import NAMED, ParsedValue
 
 
@@ -106,30 +107,40 @@ class NumberVerdicts:
         return out
 
 
-def _scale_segments(counts: np.ndarray, starts: np.ndarray, per_element: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Segments sharing a scale: a whole pair, or each element where ``per_element``."""
-    seg_start = per_element.copy()
-    seg_start[starts] = True
+def _scale_segments(pairs: Segments, per_element: np.ndarray) -> Segments:
+    """Segments sharing a scale: a whole pair, or each element of the pairs ``per_element``."""
+    if not per_element.any():
+        return pairs
+    seg_start = pairs.spread(per_element)
+    seg_start[pairs.starts] = True
     seg_starts = np.flatnonzero(seg_start)
-    return seg_starts, np.diff(np.r_[seg_starts, len(per_element)])
+    return Segments.of(np.diff(np.r_[seg_starts, len(seg_start)]))
+
+
+def _per_element(values: np.ndarray | float, pairs: Segments) -> np.ndarray | float:
+    """A per-pair setting spread onto the elements; one number where all pairs share it."""
+    if np.ndim(values) == 0 or len(values) == 0:
+        return values
+    first = values[0]
+    return float(first) if (values == first).all() else pairs.spread(values)
 
 
 def judge_numbers(
-    a: np.ndarray, b: np.ndarray, counts: np.ndarray,
+    a: np.ndarray, b: np.ndarray, counts: np.ndarray | Segments,
     rtol: np.ndarray, atol: np.ndarray, per_element: np.ndarray, exact: np.ndarray,
 ) -> NumberVerdicts:
     """Judge pairs of number arrays laid end to end (``counts`` numbers each, ``a`` and ``b``
     already in one unit); ``rtol``/``atol``/``per_element`` are given per pair, ``exact``
     (printed as an integer on both sides: compared with ``==``) per element."""
-    starts = np.zeros(len(counts), np.int64)
-    if len(counts):
-        np.cumsum(counts[:-1], out=starts[1:])
-    seg_starts, seg_counts = _scale_segments(counts, starts, np.repeat(per_element, counts))
-    v = judge_elements(a, b, np.repeat(rtol, counts), np.repeat(atol, counts), seg_starts, seg_counts,
+    pairs = counts if isinstance(counts, Segments) else Segments.of(counts)
+    counts, starts = pairs.counts, pairs.starts
+    v = judge_elements(a, b, _per_element(rtol, pairs), _per_element(atol, pairs), _scale_segments(pairs, per_element),
                        exact)
-    ok = np.logical_and.reduceat(v.ok, starts) if len(a) else np.ones(len(counts), bool)
-    abs_error = np.fmax.reduceat(v.abs_error, starts) if len(a) else np.zeros(len(counts))
-    rel_error = np.fmax.reduceat(v.rel_error, starts) if len(a) else np.zeros(len(counts))
+    if len(a):
+        ok, abs_error, rel_error = (pairs.reduce(np.logical_and, v.ok), pairs.reduce(np.fmax, v.abs_error),
+                                    pairs.reduce(np.fmax, v.rel_error))
+    else:
+        ok, abs_error, rel_error = np.ones(len(counts), bool), np.zeros(len(counts)), np.zeros(len(counts))
     worst = np.zeros(len(counts), np.int64)
     for q in np.flatnonzero(~ok).tolist():
         lo, hi = int(starts[q]), int(starts[q] + counts[q])

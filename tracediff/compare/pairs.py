@@ -19,7 +19,7 @@ from tracediff.compare.kinds import (
 )
 from tracediff.compare.rules import KeyRules
 from tracediff.trace.log import Batch
-from tracediff.trace.segments import member, segment_indices
+from tracediff.trace.segments import Segments, member, segment_indices
 from tracediff.trace.units import conversion_factor
 from tracediff.trace.values import KINDS, NAMED, TEXT, ParsedValue
 
@@ -206,10 +206,11 @@ def _fitting_rules(a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray,
     return out
 
 
-def _element_exact(batch: Batch, rows: np.ndarray, counts: np.ndarray, starts: np.ndarray) -> np.ndarray:
+def _element_exact(batch: Batch, rows: np.ndarray, pairs: Segments) -> np.ndarray:
     """Per number of the records ``rows``: printed as an integer.  The per-record flag, refined
     per number by the value template of matrices and named values (one per line skeleton)."""
-    out = np.repeat(batch.integral[rows], counts)
+    counts, starts = pairs.counts, pairs.starts
+    out = pairs.spread(batch.integral[rows])
     layout = batch.layout[rows]
     if not batch.layouts or not (layout >= 0).any():
         return out
@@ -226,27 +227,29 @@ def _element_exact(batch: Batch, rows: np.ndarray, counts: np.ndarray, starts: n
 def _judge_numeric(ref: Batch, cand: Batch, r: np.ndarray, c: np.ndarray, idx: np.ndarray, printed: np.ndarray,
                    rules: KeyRules, out: PairVerdicts, cand_units: list[str] | None) -> None:
     """Judge plain-number pairs column-wise, after their unit factors, and fill ``out`` at ``idx``."""
-    counts = ref.count[r].astype(np.int64)
-    starts = np.zeros(len(r), np.int64)
-    np.cumsum(counts[:-1], out=starts[1:])
+    pairs = Segments.of(ref.count[r])
+    counts, starts = pairs.counts, pairs.starts
     keys = ref.key[r]
-    a = ref.values[segment_indices(ref.offset[r], counts)]
-    b = cand.values[segment_indices(cand.offset[c], counts)] * np.repeat(printed, counts)
+    a = ref.values[pairs.gather(ref.offset[r])]
+    b = cand.values[pairs.gather(cand.offset[c])]
+    scaled = printed != 1.0
+    if scaled.any():
+        b = b * pairs.spread(printed)
     named = ref.kind[r] == _NAMED
     tol = (rules.rtol[keys], rules.atol[keys], rules.elementwise[keys] | named)
-    scaled = printed != 1.0
     ruled = rules.has_unit_rule(keys) & ~scaled  # units printed on both sides decide alone
     if ruled.any():
         fa, fb = _rule_factors(ref, r, keys, counts, starts, rules)
         apply = _fitting_rules(a, b, fa, fb, ruled, _declared(cand, c, keys, rules, cand_units), counts, starts, tol)
-        on = np.repeat(apply, counts)
+        on = pairs.spread(apply)
         a, b = np.where(on, a * fa, a), np.where(on, b * fb, b)
         scaled |= apply
         for q in np.flatnonzero(ruled & ~apply).tolist():
             out.note[int(idx[q])] = "unit rule did not apply: the values agree better as printed"
-    exact = (_element_exact(ref, r, counts, starts) & _element_exact(cand, c, counts, starts)
-             & ~np.repeat(scaled, counts))
-    v = judge_numbers(a, b, counts, *tol, exact)
+    exact = _element_exact(ref, r, pairs) & _element_exact(cand, c, pairs)
+    if scaled.any():
+        exact &= ~pairs.spread(scaled)
+    v = judge_numbers(a, b, pairs, *tol, exact)
     out.ok[idx], out.abs_error[idx], out.rel_error[idx], out.element[idx] = v.ok, v.abs_error, v.rel_error, v.worst
     for q in np.flatnonzero(~v.ok).tolist():
         out.components[int(idx[q])] = failing_components(v, q, a, b, ref.extras.get(int(r[q])), exact)

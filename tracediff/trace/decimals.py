@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["to_float64"]
+__all__ = ["to_float64", "read_decimals"]
 
 BLOCK = 32768  # tokens converted together: their words stay in the CPU cache
 MAX_BYTES = 32  # longer tokens are left to the caller (ok=False)
@@ -91,21 +91,29 @@ def to_float64(data: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np
     bit ``float(token)``; elsewhere the value means nothing: the token is no number, or
     one left to the caller (see the module docstring).
     """
+    values, ok, _ = read_decimals(data, start, end)
+    return values, ok
+
+
+def read_decimals(data: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`to_float64`, and per token whether it has neither dot nor exponent (an integer; where ``ok``)."""
     start = np.asarray(start, dtype=np.int64)
     end = np.asarray(end, dtype=np.int64)
     values = np.zeros(len(start))
     ok = np.zeros(len(start), dtype=bool)
+    integral = np.zeros(len(start), dtype=bool)
     if len(start) == 0:
-        return values, ok
+        return values, ok, integral
     padded = np.concatenate([np.asarray(data, dtype=np.uint8), np.zeros(MAX_BYTES + 8, dtype=np.uint8)])
     for first in range(0, len(start), BLOCK):
         part = slice(first, first + BLOCK)
-        values[part], ok[part] = _convert_block(padded, start[part], end[part] - start[part])
-    return values, ok
+        values[part], ok[part], integral[part] = _convert_block(padded, start[part], end[part] - start[part])
+    return values, ok, integral
 
 
-def _convert_block(padded: np.ndarray, start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One block of tokens: scan, digits, value (see the module docstring)."""
+def _convert_block(padded: np.ndarray, start: np.ndarray,
+                   length: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One block of tokens: scan, digits, value (see the module docstring); and which are integers."""
     length = np.minimum(length, MAX_BYTES + 1)  # a longer token only fails (and keeps tables in range)
     count = min(max(1, -(-int(length.max()) // 8)), MAX_BYTES // 8)
     window = np.ndarray((len(padded) - 8 * count + 1, 8 * count), np.uint8, buffer=padded, strides=(1, 1))
@@ -114,13 +122,15 @@ def _convert_block(padded: np.ndarray, start: np.ndarray, length: np.ndarray) ->
     w, w_fits = _mantissa(scan)
     q = -scan.fraction_digits
     ok = scan.ok & w_fits & (length <= MAX_BYTES)
-    if (scan.mantissa_end < length).any():  # some token has an exponent
+    has_exponent = scan.mantissa_end < length
+    integral = ~has_exponent & (scan.dot == 64)
+    if has_exponent.any():
         exponent, exponent_ok = _exponent(padded, start, length, scan)
         q += exponent
         ok &= exponent_ok
     bits, value_ok = _to_bits(w, q)
     bits |= scan.negative.astype(np.uint64) << _U(63)
-    return bits.view(np.float64), ok & value_ok
+    return bits.view(np.float64), ok & value_ok, integral
 
 
 @dataclass(slots=True)

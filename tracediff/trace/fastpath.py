@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracediff.trace.decimals import to_float64
+from tracediff.trace.decimals import read_decimals
 from tracediff.trace.segments import distinct
 from tracediff.trace.values import NUMBER
 
@@ -81,21 +81,14 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 MAX_TOKEN = 4096  # longer runs of number characters are no number token
 
 
-def _number_runs(cls: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Runs of number characters standing alone: (start, end, integral); not yet checked to read as numbers."""
+def _number_runs(cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of number characters standing alone: (start, end); not yet checked to read as numbers."""
     start, end = _runs((cls & _NUMERIC) != 0)
     n = len(cls)
     before = np.where(start > 0, cls[np.maximum(start - 1, 0)], 0)
     after = np.where(end < n, cls[np.minimum(end, n - 1)], 0)
     alone = ((before & _BOUNDARY) == 0) & ((after & (_BOUNDARY | _BEFORE_COLON)) == 0) & (end - start <= MAX_TOKEN)
-    start, end = start[alone], end[alone]
-    if len(start) == 0:
-        return start, end, np.zeros(0, dtype=bool)
-    bounds = np.empty(2 * len(start), dtype=np.int64)
-    bounds[0::2], bounds[1::2] = start, end
-    marks = np.bitwise_or.reduceat(np.append(cls & (_DOT | _EXP), np.uint8(0)), bounds)
-    integral = marks[0::2] == 0
-    return start, end, integral
+    return start[alone], end[alone]
 
 
 def _special_tokens(data: bytes, cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -126,16 +119,16 @@ def _find(data: bytes, needle: bytes) -> np.ndarray:
 def find_tokens(data: bytes, line_starts: np.ndarray) -> tuple[Tokens, np.ndarray]:
     """The number tokens of ``data``, and the lines holding bytes that look like token classes."""
     cls = np.frombuffer(data.translate(_CLASS_TABLE), dtype=np.uint8)
-    start, end, integral = _number_runs(cls)
+    start, end = _number_runs(cls)
     s_start, s_end = _special_tokens(data, cls)
     special = np.zeros(len(start), bool)
     if len(s_start):
         order = np.argsort(np.concatenate([start, s_start]), kind="stable")
         start = np.concatenate([start, s_start])[order]
         end = np.concatenate([end, s_end])[order]
-        integral = np.concatenate([integral, np.zeros(len(s_start), bool)])[order]
         special = np.concatenate([special, np.ones(len(s_start), bool)])[order]
-    values, valid = _convert(data, start, end)
+    values, valid, integral = _convert(data, start, end)
+    integral &= ~special
     if not valid.all():
         start, end, integral, special, values = start[valid], end[valid], integral[valid], special[valid], values[valid]
     digits = end - start - ((cls[start] & _SIGN) != 0)
@@ -147,23 +140,25 @@ def find_tokens(data: bytes, line_starts: np.ndarray) -> tuple[Tokens, np.ndarra
     return Tokens(start, end, kind, special, values), placeholders
 
 
-def _convert(data: bytes, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every run as float64 and whether it reads as exactly one number.
+def _convert(data: bytes, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every run as float64, whether it reads as exactly one number, and whether it is an integer
+    (no dot, no exponent).
 
-    :func:`~tracediff.trace.decimals.to_float64` reads the runs in bulk, bit for bit as
+    :func:`~tracediff.trace.decimals.read_decimals` reads the runs in bulk, bit for bit as
     ``float()``; only the few it leaves (no number, ``nan``/``inf``, more than 19 digits,
     subnormal or overflowing values) are checked one by one and read with ``float()``.
     """
     if len(start) == 0:
-        return np.empty(0), np.empty(0, dtype=bool)
-    values, valid = to_float64(np.frombuffer(data, dtype=np.uint8), start, end)
+        return np.empty(0), np.empty(0, dtype=bool), np.empty(0, dtype=bool)
+    values, valid, integral = read_decimals(np.frombuffer(data, dtype=np.uint8), start, end)
     if not valid.all():
         rest = np.flatnonzero(~valid)
         runs = [data[s:e].decode("ascii", "replace") for s, e in zip(start[rest].tolist(), end[rest].tolist())]
         numbers = [_NUMBER_RE.match(r) is not None for r in runs]
         values[rest] = [float(r) if number else np.nan for r, number in zip(runs, numbers)]
         valid[rest] = numbers
-    return values, valid
+        integral[rest] = [not any(c in r for c in ".eE") for r in runs]
+    return values, valid, integral
 
 
 def skeleton_lines(data: bytes, tokens: Tokens) -> list[bytes]:

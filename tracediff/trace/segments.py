@@ -7,6 +7,8 @@ depend on nothing else in the package.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 
@@ -18,6 +20,57 @@ def segment_indices(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     ends = np.cumsum(counts)
     shift = np.repeat(starts - (ends - counts), counts)
     return np.arange(total) + shift
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Consecutive segments of a flat array, ``counts[i]`` elements each.
+
+    Most batches hold records of one length (three numbers per line, say): then every
+    spread and reduction is a reshape, which costs a fraction of ``np.repeat`` with an
+    array of counts and of ``ufunc.reduceat``.
+    """
+
+    counts: np.ndarray  # int64
+    starts: np.ndarray  # int64, where each segment begins
+    uniform: int  # the one length of every segment, or 0 when they differ (or some are empty)
+
+    @classmethod
+    def of(cls, counts: np.ndarray) -> "Segments":
+        counts = np.asarray(counts, dtype=np.int64)
+        starts = np.zeros(len(counts), np.int64)
+        if len(counts):
+            np.cumsum(counts[:-1], out=starts[1:])
+        k = int(counts[0]) if len(counts) and counts[0] > 0 and (counts == counts[0]).all() else 0
+        return cls(counts, starts, k)
+
+    @property
+    def total(self) -> int:
+        return int(self.starts[-1] + self.counts[-1]) if len(self.counts) else 0
+
+    def spread(self, per_segment: np.ndarray) -> np.ndarray:
+        """Each segment's value repeated onto its elements."""
+        return np.repeat(per_segment, self.uniform if self.uniform else self.counts)
+
+    def reduce(self, ufunc: np.ufunc, elements: np.ndarray) -> np.ndarray:
+        """``ufunc`` over each segment's elements (segments must not be empty)."""
+        if 0 < self.uniform <= 16:  # column by column: numpy reduces short rows slowly
+            rows = elements.reshape(-1, self.uniform)
+            out = rows[:, 0].copy()
+            for j in range(1, self.uniform):
+                ufunc(out, rows[:, j], out=out)
+            return out
+        return ufunc.reduceat(elements, self.starts)
+
+    def gather(self, offsets: np.ndarray) -> np.ndarray | slice:
+        """Where the elements of segments that begin at ``offsets`` elsewhere lie, end to end:
+        an index array, or a slice when they lie end to end there too (no copy)."""
+        offsets = np.asarray(offsets, np.int64)
+        if len(offsets) and offsets[-1] - offsets[0] == self.starts[-1] and (offsets - offsets[0] == self.starts).all():
+            return slice(int(offsets[0]), int(offsets[0]) + self.total)
+        if self.uniform:
+            return (offsets[:, None] + np.arange(self.uniform)).ravel()
+        return segment_indices(offsets, self.counts)
 
 
 def cumcount(key: np.ndarray) -> np.ndarray:
