@@ -14,11 +14,21 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracediff.trace import decimals
 from tracediff.trace.decimals import to_float64
 from tracediff.trace.fastpath import find_tokens
+
+
+@pytest.fixture(autouse=True, params=["extended", "eisel-lemire"])
+def value_path(request, monkeypatch):
+    """Every test runs on both ways to the value: extended precision (where the machine has it) and Eisel-Lemire."""
+    if request.param == "extended" and not decimals._EXTENDED:
+        pytest.skip("no 80-bit extended precision on this machine")
+    monkeypatch.setattr(decimals, "_EXTENDED", request.param == "extended")
+    return request.param
 
 
 def convert(tokens: list[str], sep: str = " ") -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +60,7 @@ def printed(fmt: str, x: float) -> str:
     return repr(x) if fmt == "%r" else fmt % x
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(finite, min_size=1, max_size=40), st.sampled_from(FORMATS))
 def test_printed_floats_read_exactly(xs, fmt):
     tokens = [printed(fmt, x) for x in xs]
@@ -109,6 +119,26 @@ def test_halfway_cases_round_to_even():
     ok = assert_exact(tokens)
     assert ok.all(), [t for t, good in zip(tokens, ok) if not good][:5]
     assert convert(["9007199254740993"])[0][0] == 9007199254740992.0
+
+
+def near_halfway() -> list[str]:
+    """Decimals of 17 to 19 digits next to (never at) a point halfway between two doubles: where one
+    rounding to 64 bits and then to 53 could go the wrong way."""
+    rng = np.random.default_rng(11)
+    out = []
+    for x in rng.uniform(-1e3, 1e3, 400).tolist() + (10.0 ** rng.uniform(-25, 25, 400)).tolist():
+        half = (Decimal(x) + Decimal(math.nextafter(x, math.inf))) / 2
+        for digits in (17, 18, 19):
+            text = format(half, f".{digits - 1}e")
+            if Decimal(text) != half:
+                out.append(text)
+    return out
+
+
+def test_decimals_next_to_halfway_points_round_the_right_way():
+    tokens = near_halfway()
+    ok = assert_exact(tokens)
+    assert ok.mean() > 0.99
 
 
 def test_integers_up_to_nineteen_digits():

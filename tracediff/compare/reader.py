@@ -30,6 +30,7 @@ from tracediff.trace.parser import iter_batches
 from tracediff.trace.sources import is_stdin
 
 _INFO_FIELDS = ("lines_read", "skipped", "chars", "ends_mid_line", "binary")
+PIPE_BYTES = 1 << 20  # what the pipe from a reader process holds (see _widen)
 PROCESS_THRESHOLD = 8 << 20  # bytes: below this a reader process costs more than it saves
 _READER_SLOTS = threading.BoundedSemaphore(1)  # reader processes alive at once (see the module's docstring)
 
@@ -89,6 +90,7 @@ def _from_process(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    _widen(receive.fileno())
     child = context.Process(target=_child, args=(str(path), aliases, send), daemon=True, name="tracediff-reader")
     gc.freeze()  # the child's collector never walks (and so never copies) the pages it shares with us
     try:
@@ -125,6 +127,17 @@ def _from_process(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict
         if child.is_alive():
             child.terminate()
         child.join()
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe hold a whole batch (Linux: up to 1 MiB unprivileged): with the default 64 KiB a
+    batch of ~400 KB crosses in seven writes, each waiting for the reader (measured: 1.5 ms a batch)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # elsewhere the pipe keeps its size: slower, not wrong
 
 
 def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:

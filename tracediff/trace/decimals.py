@@ -46,6 +46,13 @@ _M32 = _U(0xFFFFFFFF)
 _TWO_53 = _U(1 << 53)
 _TWO_64_SAFE = 1.8e19  # below 2**64 by more than the rounding error of a float estimate of w
 
+# x87 extended precision (64-bit significand): w and 10**k (k <= 27, as 5**27 < 2**64) are exact there, so
+# w * 10**q is one correctly rounded operation, and rounding that to a double is exact unless it lies
+# exactly halfway between two doubles (its 11 low bits 0x400), which Eisel-Lemire then settles
+_EXTENDED = np.finfo(np.longdouble).nmant == 63 and np.dtype(np.longdouble).itemsize == 16
+_EXTENDED_Q = 27
+_POW10_EXTENDED = np.cumprod(np.r_[1, np.full(_EXTENDED_Q, 10)].astype(np.longdouble))
+
 # Clinger's fast path: w * _SCALE_UP[q + 22] / _SCALE_DOWN[q + 22], one of them 1.0, for |q| <= 22
 _SCALE_UP = np.array([10.0 ** max(q, 0) for q in range(-22, 23)])
 _SCALE_DOWN = np.array([10.0 ** max(-q, 0) for q in range(-22, 23)])
@@ -241,6 +248,8 @@ def _exponent(padded: np.ndarray, start: np.ndarray, length: np.ndarray, scan: _
 
 def _to_bits(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The float64 bits of ``w * 10**q`` (sign not set), and whether they are exact."""
+    if _EXTENDED:
+        return _extended_to_bits(w, q)
     clinger = (w <= _TWO_53) & (q >= -22) & (q <= 22)
     if 2 * np.count_nonzero(clinger) < len(w):  # Eisel-Lemire for all, cheaper than picking its tokens out
         bits, ok = _eisel_lemire(w, q)
@@ -255,6 +264,30 @@ def _to_bits(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         bits[idx], ok[idx] = value.view(np.uint64), True
     zero = np.flatnonzero(w == 0)  # 0.0 whatever q (only its sign, set by the caller)
     bits[zero], ok[zero] = 0, True
+    return bits, ok
+
+
+def _extended_to_bits(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_to_bits` through one extended-precision operation, Eisel-Lemire where that may round twice."""
+    near = (q >= -_EXTENDED_Q) & (q <= _EXTENDED_Q)
+    x = w.astype(np.longdouble)
+    power = _POW10_EXTENDED[np.minimum(np.abs(q), _EXTENDED_Q)]
+    down = q < 0
+    if down.all():
+        x /= power
+    elif not down.any():
+        x *= power
+    else:
+        x[down] /= power[down]
+        x[~down] *= power[~down]
+    halfway = (x.view(np.uint64)[0::2] & _U(0x7FF)) == _U(0x400)  # the 64-bit significand, little-endian
+    bits = x.astype(np.float64).view(np.uint64)
+    ok = near & ~halfway
+    if not ok.all():
+        rest = np.flatnonzero(~ok)
+        bits[rest], ok[rest] = _eisel_lemire(np.maximum(w[rest], _U(1)), q[rest])
+        zero = rest[w[rest] == 0]
+        bits[zero], ok[zero] = 0, True
     return bits, ok
 
 
