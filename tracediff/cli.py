@@ -121,13 +121,14 @@ def _stdin_spooled(paths: list[Path]) -> Iterator[list[Path]]:
         yield [spooled if p == STDIN else p for p in paths]
 
 
-def _terminal(color: bool | None, output: Path | None) -> tuple[int, bool]:
+def _terminal(color: bool | None, output: Path | None, fmt: "Format") -> tuple[int, bool]:
     """The report's width and whether to colour it: the terminal's, none when piped, a file
-    or ``NO_COLOR``; ``--color``/``--no-color`` decide over all of that."""
+    or ``NO_COLOR``; ``--color``/``--no-color`` decide over all of that.  JSON and JUnit
+    have neither (and so need no look at the terminal)."""
+    if output is not None or fmt in (Format.json, Format.junit):
+        return 120, bool(color)
     from rich.console import Console
 
-    if output is not None:
-        return 120, bool(color)
     console = Console(file=sys.stdout)
     return console.width, console.is_terminal and not console.no_color if color is None else color
 
@@ -204,7 +205,7 @@ def compare(
             from tracediff.explain.render import explain_as_hint
 
             hints = [*hints, explain_as_hint(explained)]
-        width, colored = _terminal(color, output)
+        width, colored = _terminal(color, output, fmt)
         view = {"show_all": show_all, "diverged_only": diverged_only, "hints": hints}
         result.ref_path, result.cand_path = reference, candidate  # name the logs as the user did
         # stage replay and the self-check read the logs again: render while a spooled stdin exists

@@ -13,7 +13,7 @@ from tracediff.compare.result import Comparison, FieldResult
 from tracediff.compare.status import Status
 from tracediff.trace.values import ParsedValue
 
-HEAD_BYTES = 1 << 20  # the tags of a log are judged from its first megabyte
+HEAD_BYTES = 256 << 10  # the tags of a log are judged from its first 256 KiB (thousands of lines)
 _TAG = re.compile(rb"^\s*(TRACE_[A-Z]+)", re.MULTILINE)
 
 

@@ -37,7 +37,7 @@ from tracediff.trace.segments import cumcount, distinct
 from tracediff.trace.sources import STDIN, UTF16_MESSAGE, is_stdin, looks_utf16, open_log
 from tracediff.trace.values import ParsedValue
 
-CHUNK_BYTES = 1 << 19
+CHUNK_BYTES = 384 << 10  # 256 KiB parses ~7% slower; 512 KiB takes both processes to 60 MiB (384 KiB: 56 MiB)
 MAX_SKELETON = 4096  # longer lines are read one by one: their skeletons are not worth keeping
 MAX_RECIPES = 50_000  # beyond this many skeletons the recipes start afresh (bounded memory)
 _NOT_KNOWN, _GENERAL, _NO_TRACE = -2, -1, -3
