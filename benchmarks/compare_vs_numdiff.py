@@ -5,8 +5,8 @@ values times (1 + 1e-13) as ``TRACE_PY: ...`` in the other, with one value near 
 (line N - 100) times (1 + 1e-3); then times both tools on the pair in the same run and
 prints wall time, peak memory and the ratio.  Peak memory is given twice: the largest
 resident set of any one process, and the proportional set size (shared pages counted
-once) of the process and its children together, sampled every 10 ms (tracediff reads
-the candidate in a second process).
+once) of the process and its children together, sampled every 10 ms in a second run
+(tracediff reads the reference in a second process; sampling slows the run it samples).
 
     python benchmarks/compare_vs_numdiff.py            # 1,000,000 lines
     python benchmarks/compare_vs_numdiff.py --lines 100000 --repeat 3
@@ -43,10 +43,11 @@ def tree_rss_kib(pid):
             pass
     return total
 
+sample = sys.argv[1] == "sample"
 t = time.perf_counter()
-p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+p = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 peak_tree = 0
-while p.poll() is None:
+while sample and p.poll() is None:
     peak_tree = max(peak_tree, tree_rss_kib(p.pid))
     time.sleep(0.01)
 out, err = p.communicate()
@@ -75,9 +76,19 @@ def generate(folder: Path, lines: int, seed: int = 2026) -> tuple[Path, Path, in
 
 
 def measure(command: list[str]) -> dict:
-    """Wall time, CPU time (all its processes) and peak memory of ``command``, in a fresh process."""
-    out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+    """Wall time, CPU time (all its processes) and peak memory of ``command``, each run in a fresh process.
+
+    Times and memory come from two runs: reading ``smaps_rollup`` every 10 ms costs a
+    good part of a core, which on two cores slows a tool of two processes (measured:
+    0.3-0.4 s of a 3.3 s compare), so the timed run is not sampled.
+    """
+    def run(mode: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", _MEASURE, mode, *command], capture_output=True, text=True,
+                             check=True)
+        return json.loads(out.stdout)
+
+    timed, sampled = run("time"), run("sample")
+    return {**timed, "tree_kib": sampled["tree_kib"], "rss_kib": max(timed["rss_kib"], sampled["rss_kib"])}
 
 
 def main() -> int:

@@ -1,5 +1,5 @@
 """Allow ``python -m tracediff``."""
 
-from tracediff.cli import main
+from tracediff.cli import run
 
-main()
+run()

@@ -392,3 +392,29 @@ def main(argv: list[str] | None = None) -> None:
             _quiet_stdout()
         sys.exit(exit_code)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def run() -> None:
+    """The console script (and ``python -m tracediff``): :func:`main`, then leave at once.
+
+    Tearing the interpreter down (numpy, the modules a compare loaded) costs 0.1-0.16 s
+    at exit on the machines measured: a quarter of a small compare.  By the time
+    :func:`main` returns every report is written and closed and no worker is left, so
+    only the standard streams need flushing.  Called as a library, :func:`main` exits
+    the usual way.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")  # what sys.exit does with a message
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can reach it
+            pass
+    os._exit(code or 0)
+
