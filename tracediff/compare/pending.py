@@ -51,8 +51,9 @@ def read_in_step(ref_batches: Iterator[Batch], cand_batches: Iterator[Batch], re
     about one chunk.
     """
     sides = {"ref": ref_batches, "cand": cand_batches}
+    ref_remote = getattr(ref_batches, "remote", False)  # a tie reads this process's side: the child works meanwhile
     while sides:
-        behind = len(ref.batch) <= len(cand.batch)
+        behind = len(ref.batch) < len(cand.batch) or (len(ref.batch) == len(cand.batch) and not ref_remote)
         name = "ref" if ("ref" in sides and (behind or "cand" not in sides)) else "cand"
         batch = next(sides[name], None)
         if batch is None:

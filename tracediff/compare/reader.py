@@ -46,15 +46,16 @@ def read_concurrently(path: str | Path, keys: KeyTable, info: LogInfo, aliases: 
     return prefetch(iter_batches(path, keys, info, aliases=aliases))
 
 
-def _from_process_if_free(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict[str, str]) -> Iterator[Batch]:
-    """A reader process when none runs yet, else this process: decided when reading starts."""
+def _from_process_if_free(path: str | Path, keys: KeyTable, info: LogInfo,
+                          aliases: dict[str, str]) -> Iterator[Batch]:
+    """A reader process when none runs yet (started now), else this process."""
     if not _READER_SLOTS.acquire(blocking=False):
-        yield from iter_batches(path, keys, info, aliases=aliases)
-        return
+        return iter_batches(path, keys, info, aliases=aliases)
     try:
-        yield from _from_process(path, keys, info, aliases)
-    finally:
+        return _ProcessReader(path, keys, info, aliases)
+    except BaseException:
         _READER_SLOTS.release()
+        raise
 
 
 def _worth_a_process(path: str | Path) -> bool:
@@ -85,26 +86,53 @@ def _child(path: str, aliases: dict[str, str], conn) -> None:  # type: ignore[no
         conn.close()
 
 
-def _from_process(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict[str, str]) -> Iterator[Batch]:
-    import multiprocessing
+class _ProcessReader(Iterator[Batch]):
+    """The batches of a child process that parses ``path`` from the moment this is made, so it
+    reads its first chunk while this process reads the other log's; :meth:`close` stops it,
+    whether or not reading began (a generator's body would not run before its first item)."""
 
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    _widen(receive.fileno())
-    child = context.Process(target=_child, args=(str(path), aliases, send), daemon=True, name="tracediff-reader")
-    gc.freeze()  # the child's collector never walks (and so never copies) the pages it shares with us
-    try:
-        child.start()
-    finally:
-        gc.unfreeze()
-    send.close()
-    remap = np.zeros(0, dtype=np.int32)
-    try:
+    remote = True  # read_in_step reads this process's own log first when both sides wait alike
+
+    def __init__(self, path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict[str, str]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.path = path
+        self._receive, send = context.Pipe(duplex=False)
+        _widen(self._receive.fileno())
+        self._child = context.Process(target=_child, args=(str(path), aliases, send), daemon=True,
+                                      name="tracediff-reader")
+        gc.freeze()  # the child's collector never walks (and so never copies) the pages it shares with us
+        try:
+            self._child.start()
+        finally:
+            gc.unfreeze()
+        send.close()
+        self._batches = self._received(keys, info)
+        self._open = True
+
+    def __next__(self) -> Batch:
+        return next(self._batches)
+
+    def close(self) -> None:
+        if not self._open:
+            return
+        self._open = False
+        self._batches.close()
+        self._receive.close()
+        if self._child.is_alive():
+            self._child.terminate()
+        self._child.join()
+        _READER_SLOTS.release()
+
+    def _received(self, keys: KeyTable, info: LogInfo) -> Iterator[Batch]:
+        """The child's batches, its field ids turned into this process's."""
+        remap = np.zeros(0, dtype=np.int32)
         while True:
             try:
-                message = receive.recv()
+                message = self._receive.recv()
             except EOFError:
-                raise TraceDiffError("the reader process stopped unexpectedly", path) from None
+                raise TraceDiffError("the reader process stopped unexpectedly", self.path) from None
             kind = message[0]
             if kind == "batch":
                 _, new, tags, units, batch = message
@@ -119,14 +147,9 @@ def _from_process(path: str | Path, keys: KeyTable, info: LogInfo, aliases: dict
                     setattr(info, name, value)
                 return
             elif kind == "error":
-                raise TraceDiffError(message[1], message[2], message[3])
+                raise TraceDiffError(message[1], None if message[2] is None else Path(message[2]), message[3])
             else:
-                raise RuntimeError(f"reading {path} failed: {message[1]}")
-    finally:
-        receive.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
+                raise RuntimeError(f"reading {self.path} failed: {message[1]}")
 
 
 def _widen(fd: int) -> None:
