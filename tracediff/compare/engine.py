@@ -135,6 +135,7 @@ class _Stream:
         self.memory = CandidateMemory(options.waivers, keys)
         self.ref_count = np.zeros(0, np.int64)  # per key: how many times each side printed it
         self.cand_count = np.zeros(0, np.int64)
+        self.held_back = False  # the last add left a sliver unpaired (see _worth_pairing)
 
     def _detail(self) -> bool:
         return self.options.keep_all or self.counts.compared <= self.options.detail_limit
@@ -149,7 +150,19 @@ class _Stream:
         self.cand_count = _count_occurrences(self.cand_count, cand_batch, len(self.keys))
         if cand_batch is not None:
             self.memory.remember(cand_batch, self.rules.partner)
-        self._pair()
+        if self._worth_pairing():
+            self._pair()
+
+    def _worth_pairing(self) -> bool:
+        """Pair now, unless one side holds less than half the other's records: then that sliver
+        (what a chunk left over) is paired with the next chunk, in one call instead of two (the
+        judge's cost is mostly per call).  Never twice in a row, so what waits stays about a chunk."""
+        small, large = sorted((len(self.pending_ref.batch), len(self.pending_cand.batch)))
+        if 0 < 2 * small < large and not self.held_back:
+            self.held_back = True
+            return False
+        self.held_back = False
+        return True
 
     def _pair(self) -> None:
         """Pair what waits on both sides; a reference field's own name beats an alias of it."""
@@ -249,6 +262,8 @@ class _Stream:
 
     def finish(self) -> Comparison:
         self.rules.update()
+        if not self.stopped_early:
+            self._pair()  # a sliver held back by the last add
         notes = [] if self.stopped_early else self._pair_across_families()
         self._add_missing()
         self._apply_waivers()
