@@ -1,9 +1,11 @@
 """Read a log concurrently with the comparison.
 
 Parsing holds the GIL for much of its work, so a thread barely helps; where ``fork``
-exists a large log is parsed in a child process that streams its batches through a
-pipe (column arrays and a short list of value templates, never one object per record),
-and the parent turns the child's field ids into its own.  At most one such child runs:
+exists a large log is parsed in a child process, started as soon as its log is opened
+(it reads its first chunk while the parent reads the other log's), that streams its
+batches through a pipe widened to hold a whole batch (column arrays and a short list
+of value templates, never one object per record); the parent turns the child's field
+ids into its own.  At most one such child runs:
 the parent parses the other log itself, which keeps two cores busy, while a second
 child would add its own copy of the interpreter's pages (measured: 77 MiB for both
 processes' pages at 1M lines against 60 MiB with one child).  Small logs, pipes and
