@@ -248,8 +248,14 @@ def _exponent(padded: np.ndarray, start: np.ndarray, length: np.ndarray, scan: _
 
 def _to_bits(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The float64 bits of ``w * 10**q`` (sign not set), and whether they are exact."""
-    if _EXTENDED:
-        return _extended_to_bits(w, q)
+    bits, ok = _extended_to_bits(w, q) if _EXTENDED else _clinger_to_bits(w, q)
+    zero = np.flatnonzero(w == 0)  # 0.0 whatever q (only its sign, set by the caller)
+    bits[zero], ok[zero] = 0, True
+    return bits, ok
+
+
+def _clinger_to_bits(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_to_bits` by Clinger's fast path where it applies, Eisel-Lemire elsewhere."""
     clinger = (w <= _TWO_53) & (q >= -22) & (q <= 22)
     if 2 * np.count_nonzero(clinger) < len(w):  # Eisel-Lemire for all, cheaper than picking its tokens out
         bits, ok = _eisel_lemire(w, q)
@@ -262,8 +268,6 @@ def _to_bits(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         slot = q[idx] + 22
         value = w[idx].astype(np.float64) * _SCALE_UP[slot] / _SCALE_DOWN[slot]
         bits[idx], ok[idx] = value.view(np.uint64), True
-    zero = np.flatnonzero(w == 0)  # 0.0 whatever q (only its sign, set by the caller)
-    bits[zero], ok[zero] = 0, True
     return bits, ok
 
 
@@ -285,9 +289,7 @@ def _extended_to_bits(w: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndar
     ok = near & ~halfway
     if not ok.all():
         rest = np.flatnonzero(~ok)
-        bits[rest], ok[rest] = _eisel_lemire(np.maximum(w[rest], _U(1)), q[rest])
-        zero = rest[w[rest] == 0]
-        bits[zero], ok[zero] = 0, True
+        bits[rest], ok[rest] = _eisel_lemire(w[rest], q[rest])
     return bits, ok
 
 
