@@ -5,7 +5,7 @@
   skip when the variable is unset.
 * ``logs``: the hand-written logs in ``fixtures/logs/``.
 * ``write``: write a log (text or bytes) into the test's own temporary folder.
-* ``cli``: run ``tracediff`` in-process (``tracediff.cli.main``) with the working
+* ``cli``: run ``tracediff`` in-process (``tracediff.cli_main.main``) with the working
   directory set to the test's temporary folder, so no project config interferes.
 * ``run_module``: run ``python -m tracediff`` as a subprocess, for end-to-end checks.
 """
@@ -83,7 +83,7 @@ class CliResult:
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     """Run ``tracediff ARGS...`` in-process; returns exit code, stdout and stderr."""
-    from tracediff.cli import main
+    from tracediff.cli_main import main
 
     def _run(*args: object, cwd: Path | None = None) -> CliResult:
         monkeypatch.chdir(cwd or tmp_path)

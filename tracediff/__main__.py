@@ -1,5 +1,5 @@
 """Allow ``python -m tracediff``."""
 
-from tracediff.cli import run
+from tracediff.cli_main import run
 
 run()

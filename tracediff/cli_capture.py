@@ -6,7 +6,7 @@ numbers...). Register with::
     app.command("capture", context_settings=CONTEXT_SETTINGS)(capture)
 
 Every input problem is raised as :class:`~tracediff.errors.TraceDiffError` naming the flag or
-file; ``tracediff.cli.main`` turns it into one line ``tracediff: error: ...`` and exit code 2, as
+file; ``tracediff.cli_main.main`` turns it into one line ``tracediff: error: ...`` and exit code 2, as
 for every command. torch loads when the command runs, not when the CLI starts.
 """
 

@@ -20,7 +20,7 @@ from tracediff.errors import TraceDiffError
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reference"
 CASE = FIXTURES / "xds-twotheta-rotz-orgx" / "args.txt"
-Cli = Callable[..., Any]  #: the conftest's ``cli`` fixture: tracediff.cli.main in-process
+Cli = Callable[..., Any]  #: the conftest's ``cli`` fixture: tracediff.cli_main.main in-process
 FLAGS = ["-cell", "100", "100", "100", "90", "90", "90", "-default_F", "100", "-detpixels", "64", "-xds"]
 
 
@@ -107,7 +107,7 @@ def test_capture_rejects_missing_cuda_and_bad_dtype() -> None:
         capture(FLAGS, device="nonsense", stream=io.StringIO(), notes_stream=io.StringIO())
 
 
-# --- the command, through the CLI's one error boundary (tracediff.cli.main) ------------------
+# --- the command, through the CLI's one error boundary (tracediff.cli_main.main) ------------------
 
 
 def test_cli_flags_after_double_dash_pass_through(cli: Cli) -> None:

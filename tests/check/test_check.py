@@ -98,7 +98,7 @@ def test_check_never_imports_torch(write):
     import sys
 
     log = write("t.log", "TRACE_C: hkl_frac 1.2 2.7 -3.5\nTRACE_C: hkl_rounded 1 3 -4\n")
-    code = ("import sys; from tracediff.cli import main\n"
+    code = ("import sys; from tracediff.cli_main import main\n"
             "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
             "assert 'torch' not in sys.modules")
     root = Path(__file__).resolve().parents[2]

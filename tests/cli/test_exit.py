@@ -32,7 +32,7 @@ def test_errors_still_reach_stderr_with_exit_code_2(tmp_path):
 
 
 def test_an_exit_with_a_message_prints_it_and_exits_1(tmp_path):
-    code = ("import tracediff.cli as cli\n"
+    code = ("import tracediff.cli_main as cli\n"
             "def fail():\n    raise SystemExit('stopped: because')\n"
             "cli.main = fail\ncli.run()\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=tmp_path, timeout=60)

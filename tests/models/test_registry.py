@@ -11,7 +11,7 @@ from tracediff.capture.models.nanobrag_torch import trace_pixel
 from tracediff.capture.models.nanobrag_torch.build import absolute_inputs
 from tracediff.capture.models.nanobrag_torch.fields import TRACED, field_support
 from tracediff.catalogue import FIELDS
-from tracediff.cli import main
+from tracediff.cli_main import main
 from tracediff.errors import TraceDiffError
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tracediff.cli import main
+from tracediff.cli_main import main
 from tracediff.compare.engine import compare_logs
 from tracediff.compare.options import CompareOptions
 from tracediff.triage.engine import TriageResult, judge
